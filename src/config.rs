@@ -1,0 +1,96 @@
+//! Settings, read once at start from flags and environment variables; tests build them directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How bearer tokens are checked.
+#[derive(Debug, Clone)]
+pub enum AuthMode {
+    /// HS256 with a secret kept in a local file (created on first use); for laptops and demos.
+    Development {
+        /// Where the secret lives; the `token` command reads the same file.
+        secret_file: PathBuf,
+    },
+    /// HS256 with a secret from the environment (at least 32 bytes).
+    SharedSecret {
+        /// The secret.
+        secret: String,
+    },
+}
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// sea-orm database URL (SQLite or PostgreSQL).
+    pub database_url: String,
+    /// Largest connection pool.
+    pub max_connections: u32,
+    /// How tokens are verified.
+    pub auth: AuthMode,
+    /// Required `iss` claim, if any.
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim, if any.
+    pub jwt_audience: Option<String>,
+    /// Most rows a connection page may return.
+    pub max_page_size: u64,
+    /// Rows a connection page returns when the client does not say.
+    pub default_page_size: u64,
+    /// Longest a request may take.
+    pub request_timeout: Duration,
+    /// Largest request body.
+    pub body_limit_bytes: usize,
+    /// Origins allowed by CORS; `*` allows any (tokens travel in a header, not cookies).
+    pub cors_allowed_origins: Vec<String>,
+    /// Deepest GraphQL query accepted.
+    pub max_query_depth: usize,
+    /// Most complex GraphQL query accepted.
+    pub max_query_complexity: usize,
+}
+
+/// The embedded default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://reverse-mentoring.db?mode=rwc";
+
+impl Config {
+    /// Defaults for everything but the database and how tokens are checked.
+    pub fn new(database_url: impl Into<String>, auth: AuthMode) -> Config {
+        Config {
+            database_url: database_url.into(),
+            max_connections: 10,
+            auth,
+            jwt_issuer: None,
+            jwt_audience: None,
+            max_page_size: 100,
+            default_page_size: 20,
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 2 * 1024 * 1024,
+            cors_allowed_origins: vec!["*".into()],
+            max_query_depth: 15,
+            max_query_complexity: 20_000,
+        }
+    }
+}
+
+/// The development secret's default place: beside the SQLite file, or in the working directory.
+pub fn default_secret_file(database_url: &str) -> PathBuf {
+    let sqlite_path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.starts_with(":memory:"));
+    match sqlite_path {
+        Some(path) => PathBuf::from(format!("{path}.jwt-secret")),
+        None => PathBuf::from("reverse-mentoring.jwt-secret"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_development_secret_sits_beside_the_sqlite_file() {
+        assert_eq!(default_secret_file(DEFAULT_DATABASE_URL), PathBuf::from("reverse-mentoring.db.jwt-secret"));
+        assert_eq!(default_secret_file("sqlite:/data/rm.db"), PathBuf::from("/data/rm.db.jwt-secret"));
+        assert_eq!(default_secret_file("postgres://localhost/rm"), PathBuf::from("reverse-mentoring.jwt-secret"));
+    }
+}

@@ -1,0 +1,55 @@
+//! Relay connections over the store's keyset pages.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, OutputType};
+
+use super::ids;
+use crate::config::Config;
+use crate::error::Result;
+use crate::store::page::{Page, PageRequest};
+
+/// Relay paging arguments as a resolver receives them.
+#[derive(Debug, Default, Clone)]
+pub struct PageArgs {
+    /// Relay `after`.
+    pub after: Option<String>,
+    /// Relay `before`.
+    pub before: Option<String>,
+    /// Relay `first`.
+    pub first: Option<i32>,
+    /// Relay `last`.
+    pub last: Option<i32>,
+}
+
+/// A connection whose cursors are row ids.
+pub type IdConnection<T> = Connection<String, T, EmptyFields, EmptyFields>;
+
+impl PageArgs {
+    /// Checks sizes and cursors against the server's limits.
+    pub fn request(&self, ctx: &Context<'_>) -> Result<PageRequest> {
+        let config = ctx.data_unchecked::<Config>();
+        let size = |name: &str, value: Option<i32>| -> Result<Option<u64>> {
+            match value {
+                Some(value) if value < 0 => {
+                    Err(crate::error::Error::BadInput(format!("{name} must be between 0 and {}", config.max_page_size)))
+                }
+                Some(value) => Ok(Some(value as u64)),
+                None => Ok(None),
+            }
+        };
+        PageRequest {
+            after: self.after.as_deref().map(|cursor| ids::decode_cursor("after", cursor)).transpose()?,
+            before: self.before.as_deref().map(|cursor| ids::decode_cursor("before", cursor)).transpose()?,
+            first: size("first", self.first)?,
+            last: size("last", self.last)?,
+        }
+        .checked(config.default_page_size, config.max_page_size)
+    }
+}
+
+/// Turns a page of rows into a connection of nodes.
+pub fn connection<R, T: OutputType>(page: Page<R>, id: impl Fn(&R) -> i64, node: impl Fn(R) -> T) -> IdConnection<T> {
+    let mut connection = Connection::new(page.has_previous, page.has_next);
+    connection.edges = page.items.into_iter().map(|row| Edge::new(ids::cursor(id(&row)), node(row))).collect();
+    connection
+}

@@ -1,0 +1,103 @@
+//! DataLoaders: one batched, org-scoped query per relation per request instead of one per row.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::entity::{objective, person, person_skill, program, skill};
+
+/// The loaders of one request, all bound to the viewer's organisation.
+pub type Loaders = DataLoader<OrgLoader>;
+
+/// Batches lookups for one organisation.
+pub struct OrgLoader {
+    store: Store,
+    org: String,
+}
+
+/// Builds the loaders for a request.
+pub fn for_org(store: Store, org: String) -> Loaders {
+    DataLoader::new(OrgLoader { store, org }, tokio::spawn)
+}
+
+/// Key: a person by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonId(pub i64);
+/// Key: a skill by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SkillId(pub i64);
+/// Key: a program by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramId(pub i64);
+/// Key: every skill entry of a person.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SkillsOfPerson(pub i64);
+/// Key: every objective of a program.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ObjectivesOfProgram(pub i64);
+
+impl OrgLoader {
+    fn scoped(&self) -> crate::store::Scoped<'_> {
+        // Loaders only read, so no actor is recorded.
+        self.store.scoped(&self.org, "")
+    }
+}
+
+fn by_id<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    rows.into_iter().map(|row| (key(&row), row)).collect()
+}
+
+fn grouped<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut groups: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        groups.entry(key(&row)).or_default().push(row);
+    }
+    groups
+}
+
+impl Loader<PersonId> for OrgLoader {
+    type Value = person::Model;
+    type Error = Error;
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, person::Model>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(by_id(self.scoped().people_by_ids(&ids).await?, |row| PersonId(row.id)))
+    }
+}
+
+impl Loader<SkillId> for OrgLoader {
+    type Value = skill::Model;
+    type Error = Error;
+    async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, skill::Model>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(by_id(self.scoped().skills_by_ids(&ids).await?, |row| SkillId(row.id)))
+    }
+}
+
+impl Loader<ProgramId> for OrgLoader {
+    type Value = program::Model;
+    type Error = Error;
+    async fn load(&self, keys: &[ProgramId]) -> Result<HashMap<ProgramId, program::Model>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(by_id(self.scoped().programs_by_ids(&ids).await?, |row| ProgramId(row.id)))
+    }
+}
+
+impl Loader<SkillsOfPerson> for OrgLoader {
+    type Value = Vec<person_skill::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[SkillsOfPerson]) -> Result<HashMap<SkillsOfPerson, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().skills_of_people(&ids).await?, |row| SkillsOfPerson(row.person_id)))
+    }
+}
+
+impl Loader<ObjectivesOfProgram> for OrgLoader {
+    type Value = Vec<objective::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[ObjectivesOfProgram]) -> Result<HashMap<ObjectivesOfProgram, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().objectives_of(&ids).await?, |row| ObjectivesOfProgram(row.program_id)))
+    }
+}

@@ -1,0 +1,61 @@
+//! The GraphQL schema: one module per domain area, merged into one Query and one Mutation.
+
+mod access;
+mod audit;
+mod connection;
+mod enrollments;
+mod enums;
+mod ids;
+mod loaders;
+mod node;
+mod people;
+mod programs;
+mod rules;
+mod skills;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::auth::Viewer;
+use crate::config::Config;
+use crate::store::Store;
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(node::NodeQuery, people::PeopleQuery, skills::SkillsQuery, programs::ProgramsQuery, audit::AuditQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    people::PeopleMutation,
+    skills::SkillsMutation,
+    programs::ProgramsMutation,
+    enrollments::EnrollmentsMutation,
+);
+
+/// The service's schema.
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with its limits; the store and config travel as schema data.
+pub fn build_schema(store: Store, config: &Config) -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .register_output_type::<node::Node>()
+        .limit_depth(config.max_query_depth)
+        .limit_complexity(config.max_query_complexity)
+        .data(store)
+        .data(config.clone())
+        .finish()
+}
+
+/// Per-request data: the viewer and their org-bound loaders.
+pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders) {
+    let loaders = loaders::for_org(store.clone(), viewer.org.clone());
+    (viewer, loaders)
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .register_output_type::<node::Node>()
+        .finish()
+        .sdl()
+}

@@ -1,0 +1,73 @@
+//! The HTTP edge: routes, the layers every request passes (request id, trace span,
+//! timeout, body limit, CORS), bearer authentication and health checks.
+
+mod graphiql;
+mod graphql;
+mod health;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::graphql::AppSchema;
+use crate::store::Store;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema.
+    pub schema: AppSchema,
+    /// The database.
+    pub store: Store,
+    /// Token verification.
+    pub keys: Arc<TokenKeys>,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The service's router with all its layers.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let id = request.headers().get(REQUEST_ID).and_then(|value| value.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, org = tracing::field::Empty)
+    });
+    // Router::layer wraps what is already there: the first layer here is the innermost.
+    Router::new()
+        .route("/graphql", post(graphql::execute))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/", get(|| async { Redirect::temporary("/graphiql") }))
+        .merge(graphiql::routes())
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .layer(cors(config))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins = if config.cors_allowed_origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        let list: Vec<HeaderValue> =
+            config.cors_allowed_origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+        AllowOrigin::list(list)
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID])
+        .expose_headers([REQUEST_ID])
+}

@@ -1,0 +1,60 @@
+//! A GraphQL service that runs reverse-mentoring programs inside companies.
+//!
+//! [`build`] turns a [`Config`] into the running application; `main.rs` and every
+//! test go through it, so what the tests exercise is what users run.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod store;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use auth::TokenKeys;
+use config::{AuthMode, Config};
+use store::Store;
+
+/// The built application: its router and the parts the CLI and tests need.
+pub struct App {
+    /// The HTTP router with every layer.
+    pub router: axum::Router,
+    /// The database.
+    pub store: Store,
+    /// The token keys (the `token` command and tests sign with them).
+    pub keys: Arc<TokenKeys>,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// The token settings are unusable.
+    #[error("authentication settings: {0}")]
+    Auth(String),
+}
+
+/// Connects, migrates and assembles the router.
+pub async fn build(config: Config) -> Result<App, StartError> {
+    let keys = Arc::new(token_keys(&config)?);
+    let store = Store::connect(&config.database_url, config.max_connections).await?;
+    let schema = graphql::build_schema(store.clone(), &config);
+    let state = http::AppState { schema, store: store.clone(), keys: keys.clone() };
+    Ok(App { router: http::router(state, &config), store, keys })
+}
+
+/// The keys tokens are checked with; in development mode the secret file is created if missing.
+pub fn token_keys(config: &Config) -> Result<TokenKeys, StartError> {
+    let secret = match &config.auth {
+        AuthMode::Development { secret_file } => auth::load_or_create_secret(secret_file)
+            .map_err(|error| StartError::Auth(format!("development secret {}: {error}", secret_file.display())))?,
+        AuthMode::SharedSecret { secret } => secret.as_bytes().to_vec(),
+    };
+    TokenKeys::hs256(&secret, config.jwt_issuer.clone(), config.jwt_audience.clone()).map_err(StartError::Auth)
+}

@@ -1,0 +1,206 @@
+//! The command line: `serve` (the default), `migrate`, `token`, `seed-demo` and `print-schema`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use reverse_mentoring::auth::Role;
+use reverse_mentoring::config::{AuthMode, Config, DEFAULT_DATABASE_URL, default_secret_file};
+
+/// Reverse-mentoring programs over GraphQL.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Settings shared by every command; each has an environment variable.
+#[derive(Args)]
+struct Settings {
+    /// Database URL: SQLite (embedded default) or PostgreSQL.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    /// HS256 secret (at least 32 bytes). Without it the service runs in development mode.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    jwt_secret: Option<String>,
+    /// Development-mode secret file [default: beside the SQLite file].
+    #[arg(long, env = "JWT_SECRET_FILE", global = true)]
+    jwt_secret_file: Option<PathBuf>,
+    /// Required token issuer (`iss`).
+    #[arg(long, env = "JWT_ISSUER", global = true)]
+    jwt_issuer: Option<String>,
+    /// Required token audience (`aud`).
+    #[arg(long, env = "JWT_AUDIENCE", global = true)]
+    jwt_audience: Option<String>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "LOG_JSON", global = true)]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve(ServeArgs),
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print a development token the running service accepts.
+    Token(TokenArgs),
+    /// Fill the database with a demo organisation.
+    SeedDemo {
+        /// The organisation to fill.
+        #[arg(long, default_value = "acme")]
+        org: String,
+    },
+    /// Print the GraphQL schema (SDL).
+    PrintSchema,
+}
+
+#[derive(Parser)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Largest database connection pool.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    max_connections: u32,
+    /// Most rows per connection page.
+    #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100)]
+    max_page_size: u64,
+    /// Longest a request may take, in seconds.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    request_timeout_secs: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "BODY_LIMIT_BYTES", default_value_t = 2 * 1024 * 1024)]
+    body_limit_bytes: usize,
+    /// Allowed CORS origins, comma-separated; `*` allows any.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "*", value_delimiter = ',')]
+    cors_allowed_origins: Vec<String>,
+    /// Deepest GraphQL query accepted.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
+    max_query_depth: usize,
+    /// Most complex GraphQL query accepted.
+    #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 20_000)]
+    max_query_complexity: usize,
+}
+
+#[derive(Args)]
+struct TokenArgs {
+    /// Organisation (tenant).
+    #[arg(long)]
+    org: String,
+    /// Role(s): admin, coordinator, analyst, lms, participant.
+    #[arg(long = "role", required = true)]
+    roles: Vec<String>,
+    /// Subject.
+    #[arg(long)]
+    sub: String,
+    /// The person's employee id [default: the subject].
+    #[arg(long)]
+    employee_id: Option<String>,
+    /// Lifetime in hours.
+    #[arg(long, default_value_t = 12)]
+    hours: i64,
+}
+
+impl Settings {
+    fn config(&self) -> Config {
+        let auth = match &self.jwt_secret {
+            Some(secret) => AuthMode::SharedSecret { secret: secret.clone() },
+            None => AuthMode::Development {
+                secret_file: self.jwt_secret_file.clone().unwrap_or_else(|| default_secret_file(&self.database_url)),
+            },
+        };
+        let mut config = Config::new(self.database_url.clone(), auth);
+        config.jwt_issuer = self.jwt_issuer.clone();
+        config.jwt_audience = self.jwt_audience.clone();
+        config
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    reverse_mentoring::telemetry::init(cli.settings.log_json);
+    let result = match cli.command {
+        None => serve(&cli.settings, ServeArgs::parse_from(["serve"])).await,
+        Some(Command::Serve(args)) => serve(&cli.settings, args).await,
+        Some(Command::Migrate) => migrate(&cli.settings).await,
+        Some(Command::Token(args)) => token(&cli.settings, args),
+        Some(Command::SeedDemo { org }) => seed(&cli.settings, &org).await,
+        Some(Command::PrintSchema) => {
+            print!("{}", reverse_mentoring::graphql::sdl());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
+    let mut config = settings.config();
+    config.max_connections = args.max_connections;
+    config.max_page_size = args.max_page_size;
+    config.request_timeout = Duration::from_secs(args.request_timeout_secs);
+    config.body_limit_bytes = args.body_limit_bytes;
+    config.cors_allowed_origins = args.cors_allowed_origins;
+    config.max_query_depth = args.max_query_depth;
+    config.max_query_complexity = args.max_query_complexity;
+    if let AuthMode::Development { secret_file } = &config.auth {
+        tracing::warn!(
+            secret_file = %secret_file.display(),
+            "DEVELOPMENT MODE: tokens are HS256-signed with a local secret file; set JWT_SECRET in production"
+        );
+    }
+    let app = reverse_mentoring::build(config).await.map_err(|error| error.to_string())?;
+    let listener =
+        tokio::net::TcpListener::bind(&args.bind).await.map_err(|error| format!("bind {}: {error}", args.bind))?;
+    tracing::info!(address = %args.bind, "listening; GraphiQL at http://{}/graphiql", args.bind);
+    axum::serve(listener, app.router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+        .map_err(|error| error.to_string())
+}
+
+async fn migrate(settings: &Settings) -> Result<(), String> {
+    reverse_mentoring::store::Store::connect(&settings.database_url, 1).await.map_err(|error| error.to_string())?;
+    println!("migrations applied to {}", settings.database_url);
+    Ok(())
+}
+
+fn token(settings: &Settings, args: TokenArgs) -> Result<(), String> {
+    let keys = reverse_mentoring::token_keys(&settings.config()).map_err(|error| error.to_string())?;
+    let roles = args
+        .roles
+        .iter()
+        .map(|role| role.to_ascii_uppercase().parse::<Role>().map_err(|_| format!("unknown role '{role}'")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let employee_id = args.employee_id.as_deref().unwrap_or(&args.sub);
+    let token = keys.issue(&args.org, &args.sub, &roles, Some(employee_id), chrono::Duration::hours(args.hours))?;
+    println!("{token}");
+    Ok(())
+}
+
+async fn seed(settings: &Settings, org: &str) -> Result<(), String> {
+    let store =
+        reverse_mentoring::store::Store::connect(&settings.database_url, 2).await.map_err(|error| error.to_string())?;
+    match reverse_mentoring::demo::seed(&store, org).await.map_err(|error| error.message().to_owned())? {
+        Some(seeded) => println!(
+            "seeded organisation '{org}': {} people, {} skills, {} programs, {} enrolments",
+            seeded.people, seeded.skills, seeded.programs, seeded.enrollments
+        ),
+        None => println!("organisation '{org}' already has programs; nothing seeded"),
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities, one per table; only the store modules use them.
+
+pub mod audit_event;
+pub mod enrollment;
+pub mod objective;
+pub mod person;
+pub mod person_skill;
+pub mod program;
+pub mod skill;

@@ -1,0 +1,96 @@
+//! The store: every read and write of the database, always scoped to one organisation.
+//!
+//! Resolvers reach the database only through [`Scoped`], which carries the viewer's
+//! organisation and identity, so no query can forget the tenant filter and every
+//! mutation writes its audit event in the same transaction as the change.
+
+pub mod audit;
+pub mod enrollments;
+pub mod entity;
+pub mod page;
+pub mod people;
+pub mod programs;
+pub mod skills;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::error::{Error, Result};
+
+/// The connection pool; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects and applies every pending migration.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, sea_orm::DbErr> {
+        use migration::MigratorTrait;
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.max_connections(max_connections).sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            // Concurrent writers wait for the lock instead of failing at once, and
+            // foreign keys are off in SQLite unless asked for.
+            db.execute_unprepared("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
+                .await?;
+        }
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    /// The store as seen by one viewer: their organisation, their name in the audit trail.
+    pub fn scoped<'a>(&'a self, org: &'a str, actor: &'a str) -> Scoped<'a> {
+        Scoped { db: &self.db, org, actor }
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
+        self.db.ping().await
+    }
+
+    /// The raw connection, for the CLI's demo seeding and tests' statement counting.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// One organisation's slice of the store.
+#[derive(Clone, Copy)]
+pub struct Scoped<'a> {
+    db: &'a DatabaseConnection,
+    org: &'a str,
+    actor: &'a str,
+}
+
+impl<'a> Scoped<'a> {
+    /// The organisation every query is filtered by.
+    pub fn org(&self) -> &'a str {
+        self.org
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that read first could not
+    /// upgrade later and would fail instead of waiting its turn.
+    async fn begin(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+}
+
+/// The current time, truncated to microseconds so both backends round-trip it exactly.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Parses text the store wrote; a failure means the row was written by something else.
+pub(crate) fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T> {
+    text.parse().map_err(|_| Error::Internal(format!("unexpected stored value '{text}'")))
+}

@@ -1,0 +1,304 @@
+//! People and their skills: directory imports, departures, filtered listing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter};
+use serde_json::json;
+
+use super::audit::Change;
+use super::entity::{person, person_skill};
+use super::page::{self, Page, PageRequest};
+use super::{Scoped, now};
+use crate::domain::person::{EmploymentStatus, Generation, PersonRecord, check_departure};
+use crate::domain::skill::{SkillRelation, strength};
+use crate::error::{Error, Result};
+
+/// Filters for listing people; all optional, combined with AND.
+#[derive(Debug, Default, Clone)]
+pub struct PeopleFilter {
+    /// Exact department.
+    pub department: Option<String>,
+    /// Exact level.
+    pub level: Option<i32>,
+    /// Generation.
+    pub generation: Option<Generation>,
+    /// Employment status.
+    pub status: Option<EmploymentStatus>,
+    /// Case-insensitive part of the name.
+    pub name_contains: Option<String>,
+}
+
+/// What a directory import did.
+#[derive(Debug)]
+pub struct UpsertSummary {
+    /// Rows that did not exist.
+    pub created: usize,
+    /// Rows that existed and differed.
+    pub updated: usize,
+    /// Rows that existed and were identical.
+    pub unchanged: usize,
+    /// Every person of the batch, in batch order.
+    pub people: Vec<person::Model>,
+}
+
+impl Scoped<'_> {
+    /// Inserts or updates a batch by employee id, all or nothing.
+    pub async fn upsert_people(&self, records: Vec<PersonRecord>) -> Result<UpsertSummary> {
+        let txn = self.begin().await?;
+        let ids: Vec<&str> = records.iter().map(|record| record.employee_id.as_str()).collect();
+        let existing = self.people_by_employee_ids(&txn, &ids).await?;
+        let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+        let mut to_insert = Vec::new();
+        for record in &records {
+            match existing.get(&record.employee_id) {
+                Some(row) if same_person(row, record) => unchanged += 1,
+                Some(row) => {
+                    let mut active = row.clone().into_active_model();
+                    fill(&mut active, record);
+                    active.version = Set(row.version + 1);
+                    active.update(&txn).await?;
+                    updated += 1;
+                }
+                None => {
+                    let mut active = person::ActiveModel {
+                        org_id: Set(self.org.to_owned()),
+                        version: Set(1),
+                        created_at: Set(now()),
+                        ..Default::default()
+                    };
+                    fill(&mut active, record);
+                    to_insert.push(active);
+                    created += 1;
+                }
+            }
+        }
+        for chunk in to_insert.chunks(200) {
+            person::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        }
+        if created + updated > 0 {
+            let change = json!({ "created": created, "updated": updated, "unchanged": unchanged, "employeeIds": ids });
+            self.audit(
+                &txn,
+                Change { action: "people.upsert", entity_type: "Person", entity_id: None, details: change },
+            )
+            .await?;
+        }
+        let stored = self.people_by_employee_ids(&txn, &ids).await?;
+        txn.commit().await?;
+        let people = ids.iter().filter_map(|id| stored.get(*id).cloned()).collect();
+        Ok(UpsertSummary { created, updated, unchanged, people })
+    }
+
+    async fn people_by_employee_ids<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        ids: &[&str],
+    ) -> Result<HashMap<String, person::Model>> {
+        let rows = person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::EmployeeId.is_in(ids.iter().copied()))
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.employee_id.clone(), row)).collect())
+    }
+
+    /// Records that a person left the company on `left_on`.
+    pub async fn record_departure(&self, id: i64, left_on: NaiveDate) -> Result<person::Model> {
+        let txn = self.begin().await?;
+        let row = self.person_in(&txn, id).await?.ok_or_else(|| Error::not_found("person"))?;
+        check_departure(row.hired_on, Some(left_on))?;
+        if row.left_on == Some(left_on) {
+            return Ok(row);
+        }
+        let before = row.left_on;
+        let mut active = row.clone().into_active_model();
+        active.employment_status = Set(EmploymentStatus::Left.as_str().to_owned());
+        active.left_on = Set(Some(left_on));
+        active.version = Set(row.version + 1);
+        active.updated_at = Set(now());
+        let row = active.update(&txn).await?;
+        let details = json!({ "employeeId": row.employee_id, "leftOn": left_on, "previousLeftOn": before });
+        self.audit(&txn, Change { action: "person.departure", entity_type: "Person", entity_id: Some(id), details })
+            .await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// One person of the organisation.
+    pub async fn person(&self, id: i64) -> Result<Option<person::Model>> {
+        self.person_in(self.db, id).await
+    }
+
+    pub(crate) async fn person_in<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        id: i64,
+    ) -> Result<Option<person::Model>> {
+        Ok(person::Entity::find_by_id(id).filter(person::Column::OrgId.eq(self.org)).one(db).await?)
+    }
+
+    /// A person by the employee id integrations use.
+    pub async fn person_by_employee_id(&self, employee_id: &str) -> Result<Option<person::Model>> {
+        Ok(person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::EmployeeId.eq(employee_id))
+            .one(self.db)
+            .await?)
+    }
+
+    /// People by id, for the DataLoader.
+    pub async fn people_by_ids(&self, ids: &[i64]) -> Result<Vec<person::Model>> {
+        Ok(person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(self.db)
+            .await?)
+    }
+
+    /// People by employee id, for managers.
+    pub async fn people_by_employee_id_list(&self, ids: &[String]) -> Result<Vec<person::Model>> {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        Ok(self.people_by_employee_ids(self.db, &ids).await?.into_values().collect())
+    }
+
+    /// One page of the directory.
+    pub async fn people(&self, filter: &PeopleFilter, request: PageRequest) -> Result<Page<person::Model>> {
+        let mut condition = Condition::all().add(person::Column::OrgId.eq(self.org));
+        if let Some(department) = &filter.department {
+            condition = condition.add(person::Column::Department.eq(department.as_str()));
+        }
+        if let Some(level) = filter.level {
+            condition = condition.add(person::Column::Level.eq(level));
+        }
+        if let Some(generation) = filter.generation {
+            condition = condition.add(person::Column::Generation.eq(generation.as_str()));
+        }
+        if let Some(status) = filter.status {
+            condition = condition.add(person::Column::EmploymentStatus.eq(status.as_str()));
+        }
+        if let Some(term) = filter.name_contains.as_deref().map(str::trim).filter(|term| !term.is_empty()) {
+            let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
+            let lowered = Func::lower(Expr::col(person::Column::Name));
+            condition = condition.add(Expr::expr(lowered).like(LikeExpr::new(pattern).escape('\\')));
+        }
+        page::fetch(self.db, person::Entity::find().filter(condition), person::Column::Id, request).await
+    }
+
+    /// Sets what a person offers or wants (creating or changing the strength).
+    pub async fn set_person_skill(
+        &self,
+        person_id: i64,
+        skill_id: i64,
+        relation: SkillRelation,
+        value: i32,
+    ) -> Result<person_skill::Model> {
+        let value = strength(relation, value)?;
+        let txn = self.begin().await?;
+        self.person_in(&txn, person_id).await?.ok_or_else(|| Error::not_found("person"))?;
+        self.skill_in(&txn, skill_id).await?.ok_or_else(|| Error::not_found("skill"))?;
+        let existing = person_skill::Entity::find()
+            .filter(person_skill::Column::OrgId.eq(self.org))
+            .filter(person_skill::Column::PersonId.eq(person_id))
+            .filter(person_skill::Column::SkillId.eq(skill_id))
+            .filter(person_skill::Column::Relation.eq(relation.as_str()))
+            .one(&txn)
+            .await?;
+        let row = match existing {
+            Some(row) if i32::from(row.strength) == value => row,
+            Some(row) => {
+                let mut active = row.into_active_model();
+                active.strength = Set(value as i16);
+                active.updated_at = Set(now());
+                active.update(&txn).await?
+            }
+            None => {
+                person_skill::ActiveModel {
+                    org_id: Set(self.org.to_owned()),
+                    person_id: Set(person_id),
+                    skill_id: Set(skill_id),
+                    relation: Set(relation.as_str().to_owned()),
+                    strength: Set(value as i16),
+                    created_at: Set(now()),
+                    updated_at: Set(now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        let details = json!({ "skillId": skill_id, "relation": relation.as_str(), "strength": value });
+        self.audit(
+            &txn,
+            Change { action: "person.skill.set", entity_type: "Person", entity_id: Some(person_id), details },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Removes an OFFERS or WANTS entry; returns whether one existed.
+    pub async fn remove_person_skill(&self, person_id: i64, skill_id: i64, relation: SkillRelation) -> Result<bool> {
+        let txn = self.begin().await?;
+        self.person_in(&txn, person_id).await?.ok_or_else(|| Error::not_found("person"))?;
+        let removed = person_skill::Entity::delete_many()
+            .filter(person_skill::Column::OrgId.eq(self.org))
+            .filter(person_skill::Column::PersonId.eq(person_id))
+            .filter(person_skill::Column::SkillId.eq(skill_id))
+            .filter(person_skill::Column::Relation.eq(relation.as_str()))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            > 0;
+        if removed {
+            let details = json!({ "skillId": skill_id, "relation": relation.as_str() });
+            let change =
+                Change { action: "person.skill.remove", entity_type: "Person", entity_id: Some(person_id), details };
+            self.audit(&txn, change).await?;
+        }
+        txn.commit().await?;
+        Ok(removed)
+    }
+
+    /// Every skill entry of these people, for the DataLoader.
+    pub async fn skills_of_people(&self, person_ids: &[i64]) -> Result<Vec<person_skill::Model>> {
+        Ok(person_skill::Entity::find()
+            .filter(person_skill::Column::OrgId.eq(self.org))
+            .filter(person_skill::Column::PersonId.is_in(person_ids.iter().copied()))
+            .all(self.db)
+            .await?)
+    }
+}
+
+fn fill(active: &mut person::ActiveModel, record: &PersonRecord) {
+    active.employee_id = Set(record.employee_id.clone());
+    active.name = Set(record.name.clone());
+    active.email = Set(record.email.clone());
+    active.department = Set(record.department.clone());
+    active.job_title = Set(record.job_title.clone());
+    active.level = Set(record.level);
+    active.manager_employee_id = Set(record.manager_employee_id.clone());
+    active.generation = Set(record.generation.map(|generation| generation.as_str().to_owned()));
+    active.hired_on = Set(record.hired_on);
+    active.employment_status = Set(record.status.as_str().to_owned());
+    active.left_on = Set(record.left_on);
+    active.updated_at = Set(now());
+}
+
+fn same_person(row: &person::Model, record: &PersonRecord) -> bool {
+    row.name == record.name
+        && row.email == record.email
+        && row.department == record.department
+        && row.job_title == record.job_title
+        && row.level == record.level
+        && row.manager_employee_id == record.manager_employee_id
+        && row.generation.as_deref() == record.generation.map(Generation::as_str)
+        && row.hired_on == record.hired_on
+        && row.employment_status == record.status.as_str()
+        && row.left_on == record.left_on
+}
+
+fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
