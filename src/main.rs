@@ -57,6 +57,14 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
+    /// Solve a `peer.py gen` file and print `matched=K total=T seconds=S` like `peer.py solve`.
+    MatchBench {
+        /// The score matrix or `edges` file.
+        file: PathBuf,
+        /// participation (most mentees matched, then best total) or score (best total).
+        #[arg(long, default_value = "participation")]
+        objective: String,
+    },
 }
 
 #[derive(Parser)]
@@ -131,6 +139,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate) => migrate(&cli.settings).await,
         Some(Command::Token(args)) => token(&cli.settings, args),
         Some(Command::SeedDemo { org }) => seed(&cli.settings, &org).await,
+        Some(Command::MatchBench { file, objective }) => match_bench(&file, &objective),
         Some(Command::PrintSchema) => {
             print!("{}", reverse_mentoring::graphql::sdl());
             Ok(())
@@ -202,5 +211,21 @@ async fn seed(settings: &Settings, org: &str) -> Result<(), String> {
         ),
         None => println!("organisation '{org}' already has programs; nothing seeded"),
     }
+    Ok(())
+}
+
+fn match_bench(file: &std::path::Path, objective: &str) -> Result<(), String> {
+    use reverse_mentoring::domain::matching::{MatchingObjective, bench_file};
+    let objective = match objective {
+        "participation" => MatchingObjective::Participation,
+        "score" => MatchingObjective::Score,
+        other => return Err(format!("objective must be participation or score, got '{other}'")),
+    };
+    let reader = std::fs::File::open(file).map_err(|error| format!("{}: {error}", file.display()))?;
+    // The file is read before the clock starts, as peer.py does.
+    let problem = bench_file::parse_reader(std::io::BufReader::new(reader)).map_err(|error| error.to_string())?;
+    let started = std::time::Instant::now();
+    let (matched, total) = bench_file::solve_bench(&problem, objective).map_err(|error| error.to_string())?;
+    println!("matched={matched} total={total} seconds={:.4}", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -30,7 +30,20 @@ pub async fn execute(
     };
     tracing::Span::current().record("org", viewer.org.as_str());
     let (viewer, loaders) = request_data(&state.store, viewer);
-    GraphQLResponse::from(state.schema.execute(request.data(viewer).data(loaders)).await).into_response()
+    let mut response = state.schema.execute(request.data(viewer).data(loaders)).await;
+    for error in &mut response.errors {
+        label_request_error(error);
+    }
+    GraphQLResponse::from(response).into_response()
+}
+
+/// Parse, validation and limit errors come from async-graphql without a code; they are
+/// all faults in the request, so clients get `BAD_USER_INPUT` like any other bad input.
+fn label_request_error(error: &mut async_graphql::ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", "BAD_USER_INPUT");
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, Error> {

@@ -1,0 +1,13 @@
+//! The API tested end to end: the real router over HTTP, real tokens, a real database.
+
+mod common;
+
+mod auth;
+mod enrollments;
+mod graphiql;
+mod health;
+mod people;
+mod programs;
+mod schema;
+mod skills;
+mod tenancy;
