@@ -38,6 +38,8 @@ impl AuditEvent {
             "Skill" => Kind::Skill,
             "Program" => Kind::Program,
             "Enrollment" => Kind::Enrollment,
+            "Match" => Kind::Match,
+            "MatchRequest" => Kind::MatchRequest,
             _ => return None,
         };
         self.0.entity_id.map(|id| ids::encode(kind, id))

@@ -139,6 +139,15 @@ impl EnrollmentsMutation {
 }
 
 async fn own_or_managed(ctx: &Context<'_>, id: i64, doing: &str) -> Result<()> {
-    let row = access::scoped(ctx).enrollment(id).await?.ok_or_else(|| Error::not_found("enrollment"))?;
-    access::require_self_or_manager(ctx, row.person_id, doing).await
+    let viewer = access::viewer(ctx);
+    // Roles come first, so a refused caller cannot tell which ids exist.
+    viewer.require(&[Role::Admin, Role::Coordinator, Role::Participant], doing)?;
+    if viewer.has_any(MANAGERS) {
+        return Ok(());
+    }
+    let own = access::own_person(ctx).await?;
+    match access::scoped(ctx).enrollment(id).await? {
+        Some(row) if row.person_id == own.id => Ok(()),
+        _ => Err(Error::Forbidden(format!("{doing} is only allowed for your own enrolments"))),
+    }
 }

@@ -141,6 +141,59 @@ pub enum Role {
     Participant,
 }
 
+/// Where a relationship stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::relationship::MatchStatus")]
+pub enum MatchStatus {
+    Proposed,
+    Active,
+    Completed,
+    EndedEarly,
+    Declined,
+}
+
+/// How a match came about.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::relationship::MatchSource")]
+pub enum MatchSource {
+    Engine,
+    Manual,
+    Request,
+}
+
+/// Where a self-service request stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::relationship::RequestStatus")]
+pub enum RequestStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Expired,
+    Withdrawn,
+}
+
+/// A hard matching rule a pair can break.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::matching::Rule")]
+pub enum MatchingRule {
+    SamePerson,
+    Seniority,
+    ReportingLine,
+    SameDepartment,
+    PreviousRelationship,
+    MentorCapacity,
+    MenteeAlreadyMatched,
+}
+
+/// Why a mentee got no proposal.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::matching::UnmatchedReason")]
+pub enum UnmatchedReason {
+    NoEligibleMentor,
+    CapacityUsedUp,
+    BelowMinimumScore,
+}
+
 /// Parses a stored enum into its GraphQL mirror.
 pub fn stored<D: std::str::FromStr, G: From<D>>(text: &str) -> crate::error::Result<G> {
     crate::store::parse_stored::<D>(text).map(G::from)

@@ -20,6 +20,10 @@ pub enum Kind {
     Enrollment,
     /// An audit event.
     AuditEvent,
+    /// A mentoring relationship.
+    Match,
+    /// A self-service match request.
+    MatchRequest,
 }
 
 impl Kind {
@@ -30,11 +34,13 @@ impl Kind {
             Kind::Program => "Program",
             Kind::Enrollment => "Enrollment",
             Kind::AuditEvent => "AuditEvent",
+            Kind::Match => "Match",
+            Kind::MatchRequest => "MatchRequest",
         }
     }
 
     fn parse(name: &str) -> Option<Kind> {
-        [Kind::Person, Kind::Skill, Kind::Program, Kind::Enrollment, Kind::AuditEvent]
+        [Kind::Person, Kind::Skill, Kind::Program, Kind::Enrollment, Kind::AuditEvent, Kind::Match, Kind::MatchRequest]
             .into_iter()
             .find(|kind| kind.name() == name)
     }

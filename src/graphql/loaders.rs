@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::entity::{objective, person, person_skill, program, skill};
+use crate::store::entity::{enrollment, objective, person, person_skill, program, skill};
 
 /// The loaders of one request, all bound to the viewer's organisation.
 pub type Loaders = DataLoader<OrgLoader>;
@@ -31,6 +31,9 @@ pub struct SkillId(pub i64);
 /// Key: a program by id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ProgramId(pub i64);
+/// Key: an enrolment by id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnrollmentId(pub i64);
 /// Key: every skill entry of a person.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SkillsOfPerson(pub i64);
@@ -99,5 +102,14 @@ impl Loader<ObjectivesOfProgram> for OrgLoader {
     async fn load(&self, keys: &[ObjectivesOfProgram]) -> Result<HashMap<ObjectivesOfProgram, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
         Ok(grouped(self.scoped().objectives_of(&ids).await?, |row| ObjectivesOfProgram(row.program_id)))
+    }
+}
+
+impl Loader<EnrollmentId> for OrgLoader {
+    type Value = enrollment::Model;
+    type Error = Error;
+    async fn load(&self, keys: &[EnrollmentId]) -> Result<HashMap<EnrollmentId, enrollment::Model>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(by_id(self.scoped().enrollments_by_ids(&ids).await?, |row| EnrollmentId(row.id)))
     }
 }

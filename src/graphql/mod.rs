@@ -7,9 +7,11 @@ mod enrollments;
 mod enums;
 mod ids;
 mod loaders;
+mod matches;
 mod node;
 mod people;
 mod programs;
+mod requests;
 mod rules;
 mod skills;
 
@@ -21,7 +23,14 @@ use crate::store::Store;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, people::PeopleQuery, skills::SkillsQuery, programs::ProgramsQuery, audit::AuditQuery);
+pub struct Query(
+    node::NodeQuery,
+    people::PeopleQuery,
+    skills::SkillsQuery,
+    programs::ProgramsQuery,
+    requests::RequestsQuery,
+    audit::AuditQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
@@ -30,6 +39,8 @@ pub struct Mutation(
     skills::SkillsMutation,
     programs::ProgramsMutation,
     enrollments::EnrollmentsMutation,
+    matches::MatchesMutation,
+    requests::RequestsMutation,
 );
 
 /// The service's schema.

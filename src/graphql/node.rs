@@ -7,8 +7,10 @@ use super::audit::AuditEvent;
 use super::enrollments::Enrollment;
 use super::enums::Role;
 use super::ids::{self, Kind};
+use super::matches::Match;
 use super::people::Person;
 use super::programs::Program;
+use super::requests::MatchRequest;
 use super::skills::Skill;
 use crate::error::Result;
 
@@ -26,6 +28,10 @@ pub enum Node {
     Enrollment(Enrollment),
     /// An audit event.
     AuditEvent(AuditEvent),
+    /// A mentoring relationship.
+    Match(Match),
+    /// A self-service request.
+    MatchRequest(MatchRequest),
 }
 
 /// The caller, as the token describes them.
@@ -51,6 +57,21 @@ impl ViewerInfo {
             Some(employee_id) => Ok(access::scoped(ctx).person_by_employee_id(employee_id).await?.map(Person)),
             None => Ok(None),
         }
+    }
+}
+
+/// Directory readers see any pair; a participant only pairs they are part of.
+async fn involved(ctx: &Context<'_>, people: &[i64]) -> Result<()> {
+    let viewer = access::viewer(ctx);
+    if viewer.has_any(READERS) {
+        return Ok(());
+    }
+    viewer.require(&[crate::auth::Role::Participant], "reading matches")?;
+    let own = access::own_person(ctx).await?.id;
+    if people.contains(&own) {
+        Ok(())
+    } else {
+        Err(crate::error::Error::Forbidden("participants can read their own matches only".into()))
     }
 }
 
@@ -93,6 +114,22 @@ impl NodeQuery {
                 viewer.require(&[crate::auth::Role::Admin], "reading the audit trail")?;
                 store.audit_event(id).await?.map(|row| Node::AuditEvent(AuditEvent(row)))
             }
+            Kind::Match => match store.matched_pair(id).await? {
+                Some(row) => {
+                    involved(ctx, &[row.mentor_person_id, row.mentee_person_id]).await?;
+                    Some(Node::Match(Match(row)))
+                }
+                None => None,
+            },
+            Kind::MatchRequest => match store.match_request(id).await? {
+                Some(row) => {
+                    let mentor = store.enrollment(row.mentor_enrollment_id).await?.map(|e| e.person_id);
+                    let mentee = store.enrollment(row.mentee_enrollment_id).await?.map(|e| e.person_id);
+                    involved(ctx, &[mentor.unwrap_or_default(), mentee.unwrap_or_default()]).await?;
+                    Some(Node::MatchRequest(MatchRequest(row)))
+                }
+                None => None,
+            },
         };
         Ok(node)
     }

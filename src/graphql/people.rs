@@ -59,9 +59,11 @@ impl Person {
     async fn manager_employee_id(&self) -> Option<&str> {
         self.0.manager_employee_id.as_deref()
     }
-    /// The manager, when they are in the directory.
+    /// The manager, when they are in the directory (directory readers only: a participant
+    /// following the link would otherwise walk their whole reporting line).
     async fn manager(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         let Some(manager) = self.0.manager_employee_id.as_deref() else { return Ok(None) };
+        access::viewer(ctx).require(READERS, "reading another person's profile")?;
         Ok(access::scoped(ctx).person_by_employee_id(manager).await?.map(Person))
     }
     /// Self-declared generation.
@@ -230,15 +232,28 @@ impl PeopleQuery {
 
     /// One person by global id or employee id.
     async fn person(&self, ctx: &Context<'_>, id: Option<ID>, employee_id: Option<String>) -> Result<Person> {
-        let store = access::scoped(ctx);
-        let row = match (id, employee_id) {
-            (Some(id), None) => store.person(ids::decode("id", &id, Kind::Person)?).await?,
-            (None, Some(employee_id)) => store.person_by_employee_id(&employee_id).await?,
+        let id = match (id, employee_id) {
+            (Some(id), None) => Ok(ids::decode("id", &id, Kind::Person)?),
+            (None, Some(employee_id)) => Err(employee_id),
             _ => return Err(Error::BadInput("pass exactly one of id or employeeId".into())),
         };
-        let row = row.ok_or_else(|| Error::not_found("person"))?;
-        access::require_self_or_manager_or_analyst(ctx, &row, "reading this person").await?;
-        Ok(Person(row))
+        let viewer = access::viewer(ctx);
+        if !viewer.has_any(READERS) {
+            // Decide before looking anything up, so the answer does not reveal who exists.
+            viewer.require(&[Role::Participant], "reading people")?;
+            let own = access::own_person(ctx).await?;
+            return match id {
+                Ok(id) if id == own.id => Ok(Person(own)),
+                Err(employee_id) if employee_id == own.employee_id => Ok(Person(own)),
+                _ => Err(Error::Forbidden("participants can read their own profile only".into())),
+            };
+        }
+        let store = access::scoped(ctx);
+        let row = match id {
+            Ok(id) => store.person(id).await?,
+            Err(employee_id) => store.person_by_employee_id(&employee_id).await?,
+        };
+        row.map(Person).ok_or_else(|| Error::not_found("person"))
     }
 }
 

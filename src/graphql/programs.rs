@@ -6,9 +6,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::access::{self, ANYONE, MANAGERS};
 use super::connection::{IdConnection, PageArgs, connection};
 use super::enrollments::Enrollment;
-use super::enums::{self, EndReason, EnrollmentRole, EnrollmentStatus, ObjectiveKind, ProgramKind, ProgramStatus};
+use super::enums::{
+    self, EndReason, EnrollmentRole, EnrollmentStatus, MatchStatus, ObjectiveKind, ProgramKind, ProgramStatus,
+    RequestStatus,
+};
 use super::ids::{self, Kind};
 use super::loaders::{Loaders, ObjectivesOfProgram};
+use super::matches::Match;
+use super::requests::MatchRequest;
 use super::rules::{MatchingRulesInput, MatchingRulesView};
 use crate::auth::Role;
 use crate::domain::program::{self as domain, ProgramDraft};
@@ -101,6 +106,49 @@ impl Program {
         let request = PageArgs { after, before, first, last }.request(ctx)?;
         let page = access::scoped(ctx).enrollments(&filter, request).await?;
         Ok(connection(page, |row| row.id, Enrollment))
+    }
+    /// The program's matches; participants see only their own.
+    #[allow(clippy::too_many_arguments)]
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<MatchStatus>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<IdConnection<Match>> {
+        let person = participant_scope(ctx, "reading matches").await?;
+        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let page = access::scoped(ctx).matches(self.0.id, status.map(Into::into), person, request).await?;
+        Ok(connection(page, |row| row.id, Match))
+    }
+    /// Self-service requests; participants see only those they sent or received.
+    #[allow(clippy::too_many_arguments)]
+    async fn match_requests(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<RequestStatus>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<IdConnection<MatchRequest>> {
+        let store = access::scoped(ctx);
+        let enrollments = match participant_scope(ctx, "reading match requests").await? {
+            Some(person) => {
+                let filter =
+                    EnrollmentFilter { program_id: Some(self.0.id), person_id: Some(person), ..Default::default() };
+                let own = store
+                    .enrollments(&filter, crate::store::page::PageRequest { first: Some(2), ..Default::default() })
+                    .await?;
+                Some(own.items.into_iter().map(|row| row.id).collect())
+            }
+            None => None,
+        };
+        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let page = store.match_requests(self.0.id, status.map(Into::into), enrollments, request).await?;
+        Ok(connection(page, |row| row.id, MatchRequest))
     }
     /// Bumped by every change; send it back as `expectedVersion`.
     async fn version(&self) -> i32 {
@@ -315,6 +363,16 @@ impl ProgramsMutation {
         let on = Utc::now().date_naive();
         lifecycle(ctx, id, expected_version, Lifecycle::End { reason: reason.into(), note, on }).await
     }
+}
+
+/// `None` for directory readers (everything), the participant's person id (their own rows), or FORBIDDEN.
+async fn participant_scope(ctx: &Context<'_>, doing: &str) -> Result<Option<i64>> {
+    let viewer = access::viewer(ctx);
+    if viewer.has_any(access::READERS) {
+        return Ok(None);
+    }
+    viewer.require(&[Role::Participant], doing)?;
+    Ok(Some(access::own_person(ctx).await?.id))
 }
 
 async fn lifecycle(ctx: &Context<'_>, id: ID, expected_version: Option<i32>, change: Lifecycle) -> Result<Program> {

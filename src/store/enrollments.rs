@@ -177,6 +177,32 @@ impl Scoped<'_> {
         Ok(enrollment::Entity::find_by_id(id).filter(enrollment::Column::OrgId.eq(self.org)).one(db).await?)
     }
 
+    /// Enrolments by id, for the DataLoader.
+    pub async fn enrollments_by_ids(&self, ids: &[i64]) -> Result<Vec<enrollment::Model>> {
+        Ok(enrollment::Entity::find()
+            .filter(enrollment::Column::OrgId.eq(self.org))
+            .filter(enrollment::Column::Id.is_in(ids.iter().copied()))
+            .all(self.db)
+            .await?)
+    }
+
+    /// A person's accepted enrolment on one side of a program.
+    pub async fn accepted_enrollment(
+        &self,
+        program_id: i64,
+        person_id: i64,
+        role: EnrollmentRole,
+    ) -> Result<Option<enrollment::Model>> {
+        Ok(enrollment::Entity::find()
+            .filter(enrollment::Column::OrgId.eq(self.org))
+            .filter(enrollment::Column::ProgramId.eq(program_id))
+            .filter(enrollment::Column::PersonId.eq(person_id))
+            .filter(enrollment::Column::Role.eq(role.as_str()))
+            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Accepted.as_str()))
+            .one(self.db)
+            .await?)
+    }
+
     /// One enrolment.
     pub async fn enrollment(&self, id: i64) -> Result<Option<enrollment::Model>> {
         self.enrollment_in(self.db, id).await

@@ -7,9 +7,11 @@
 pub mod audit;
 pub mod enrollments;
 pub mod entity;
+pub mod matching;
 pub mod page;
 pub mod people;
 pub mod programs;
+pub mod roster;
 pub mod skills;
 
 use sea_orm::{

@@ -242,6 +242,7 @@ impl Scoped<'_> {
     pub async fn remove_person_skill(&self, person_id: i64, skill_id: i64, relation: SkillRelation) -> Result<bool> {
         let txn = self.begin().await?;
         self.person_in(&txn, person_id).await?.ok_or_else(|| Error::not_found("person"))?;
+        self.skill_in(&txn, skill_id).await?.ok_or_else(|| Error::not_found("skill"))?;
         let removed = person_skill::Entity::delete_many()
             .filter(person_skill::Column::OrgId.eq(self.org))
             .filter(person_skill::Column::PersonId.eq(person_id))

@@ -44,7 +44,7 @@ async fn bad_program_input_is_refused_with_the_reason() {
         (json!({ "description": "d".repeat(5001) }), "at most 5000"),
         (json!({ "endsOn": "2026-12-31" }), "endsOn 2026-12-31 is before startsOn 2027-01-01"),
         (json!({ "relationshipMonths": 0 }), "relationshipMonths must be between 1 and 36"),
-        (json!({ "matchingRules": { "responseWindowDays": 0 } }), "responseWindowDays"),
+        (json!({ "matchingRules": { "responseWindowDays": 0 } }), "response window must be between 1 and 90"),
         (json!({ "matchingRules": { "wantsCoveredWeight": 0, "teachBackWeight": 0 } }), "cannot both be 0"),
         (json!({ "objectives": [{ "kind": "AVERAGE_SATISFACTION", "target": 7 }] }), "between 1 and 5"),
         (json!({ "objectives": [{ "kind": "RELATIONSHIPS_FORMED", "target": 10 }] }), "needs dueOn"),

@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::input::{Candidate, ProgramInput};
 use super::rules::{MatchingRules, SeniorityRule};
 use super::scoring::Profile;
 
 /// A hard rule a pair can break.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Rule {
     /// Mentor and mentee are the same person.

@@ -218,6 +218,18 @@ pub fn rank_mentors(
     Ok(ranked)
 }
 
+/// The score and rules of one pair, allowed or not: manual pairs and accepted requests keep it.
+pub fn explain_pair(
+    input: &ProgramInput,
+    mentor_enrolment_id: i64,
+    mentee_enrolment_id: i64,
+) -> Result<MatchExplanation, EngineError> {
+    let program = Program::new(input)?;
+    let j = *program.mentor_index.get(&mentor_enrolment_id).ok_or(EngineError::UnknownMentor(mentor_enrolment_id))?;
+    let i = *program.mentee_index.get(&mentee_enrolment_id).ok_or(EngineError::UnknownMentee(mentee_enrolment_id))?;
+    Ok(program.explain(j, i))
+}
+
 /// Manual pairing: every rule the pair breaks (empty = the pair is allowed).
 pub fn check_pair(
     input: &ProgramInput,

@@ -26,7 +26,7 @@ mod engine_tests;
 mod solver_props;
 
 pub use self::eligibility::{Rule, RuleViolation};
-pub use self::engine::{check_pair, propose, rank_mentors};
+pub use self::engine::{check_pair, explain_pair, propose, rank_mentors};
 pub use self::input::{Candidate, FixedPair, ProgramInput};
 pub use self::outcome::{
     EngineError, MatchExplanation, MatchingOutcome, Proposal, RankedMentor, RuleCount, UnmatchedMentee, UnmatchedReason,

@@ -4,14 +4,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::eligibility::Rule;
 use super::scoring::ScoreBreakdown;
 use super::solver::SolveError;
 
 /// Why a pair is a match: its score breakdown and the rules it satisfies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchExplanation {
     /// Score with both contributions and the skills behind them.
     pub score: ScoreBreakdown,

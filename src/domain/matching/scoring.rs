@@ -8,7 +8,7 @@
 //! the mentee's offers against the mentor's wants. The score is their sum. A side with no
 //! wants contributes 0. Each part is floored on its own so the parts always add up.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rules::ScoreWeights;
 
@@ -16,7 +16,7 @@ use super::rules::ScoreWeights;
 pub const MAX_LEVEL: u8 = 5;
 
 /// One skill that matched between a want and an offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkillMatch {
     /// Skill id.
     pub skill_id: i64,
@@ -27,7 +27,7 @@ pub struct SkillMatch {
 }
 
 /// A pair's score with both contributions and the skills behind them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreBreakdown {
     /// Total points, `wants_points + teach_back_points`, 0..=1000.
     pub score: u32,

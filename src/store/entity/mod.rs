@@ -2,6 +2,8 @@
 
 pub mod audit_event;
 pub mod enrollment;
+pub mod match_request;
+pub mod matched_pair;
 pub mod objective;
 pub mod person;
 pub mod person_skill;

@@ -1,0 +1,479 @@
+//! Matches and match requests: storing proposals, approving and declining them,
+//! manual pairs, and self-service requests, with mentor capacity never exceeded.
+//!
+//! Every write that can use a mentor's slot first locks that mentor's enrolment row
+//! (a no-op UPDATE), so concurrent approvals or acceptances for one mentor queue up
+//! and each sees the others' result before counting free slots.
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
+use serde_json::json;
+
+use super::audit::Change;
+use super::entity::{enrollment, match_request, matched_pair, program};
+use super::page::{self, Page, PageRequest};
+use super::programs::rules_of;
+use super::roster::{Proposals, Roster};
+use super::{Scoped, now, parse_stored};
+use crate::domain::matching::{self, MatchExplanation, MatchingOutcome, Rule, RuleViolation};
+use crate::domain::program::ProgramStatus;
+use crate::domain::relationship::{self, MatchSource, MatchStatus, RequestStatus};
+use crate::error::{Error, Result};
+
+/// What a proposal run produced.
+pub struct ProposalRun {
+    /// The engine's outcome (proposals and unmatched mentees).
+    pub outcome: MatchingOutcome,
+    /// The stored PROPOSED rows, in the outcome's order (empty on a dry run).
+    pub stored: Vec<matched_pair::Model>,
+    /// Person id of every enrolment involved.
+    pub person_of: std::collections::HashMap<i64, i64>,
+}
+
+/// A coordinator's hand-made pair.
+pub struct ManualPair {
+    /// The program.
+    pub program_id: i64,
+    /// Mentor enrolment.
+    pub mentor_enrollment_id: i64,
+    /// Mentee enrolment.
+    pub mentee_enrollment_id: i64,
+    /// Rules the caller (an ADMIN) chose to override.
+    pub overrides: Vec<Rule>,
+}
+
+/// Rules an ADMIN may override on a manual pair; capacity and identity are never overridable.
+pub const OVERRIDABLE: [Rule; 4] =
+    [Rule::Seniority, Rule::ReportingLine, Rule::SameDepartment, Rule::PreviousRelationship];
+
+impl Scoped<'_> {
+    /// Runs the optimal assignment; unless `dry_run`, replaces the program's PROPOSED matches with the result.
+    pub async fn propose_matches(&self, program_id: i64, dry_run: bool) -> Result<ProposalRun> {
+        let txn = self.begin().await?;
+        let program = self.program_open_for_matching(&txn, program_id).await?;
+        let rules = rules_of(&program)?;
+        if rules.mode == matching::MatchingMode::SelfService {
+            return Err(Error::IllegalTransition(
+                "this program's matching mode is SELF_SERVICE: mentees choose their mentors".into(),
+            ));
+        }
+        let Roster { input, person_of } = self.roster(&txn, &program, Proposals::Replaced).await?;
+        let outcome = matching::propose(&input).map_err(|error| Error::Internal(error.to_string()))?;
+        if dry_run {
+            return Ok(ProposalRun { outcome, stored: Vec::new(), person_of });
+        }
+        matched_pair::Entity::delete_many()
+            .filter(matched_pair::Column::OrgId.eq(self.org))
+            .filter(matched_pair::Column::ProgramId.eq(program_id))
+            .filter(matched_pair::Column::Status.eq(MatchStatus::Proposed.as_str()))
+            .exec(&txn)
+            .await?;
+        let rows: Vec<matched_pair::ActiveModel> = outcome
+            .proposals
+            .iter()
+            .map(|proposal| {
+                let pair = (proposal.mentor_enrolment_id, proposal.mentee_enrolment_id);
+                self.new_match(&program, pair, &person_of, &proposal.explanation, MatchSource::Engine, &[])
+            })
+            .collect::<Result<_>>()?;
+        for chunk in rows.chunks(100) {
+            matched_pair::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        }
+        let details = json!({ "proposed": outcome.proposals.len(), "unmatched": outcome.unmatched.len(), "totalScore": outcome.total_score });
+        self.audit(
+            &txn,
+            Change { action: "matching.propose", entity_type: "Program", entity_id: Some(program_id), details },
+        )
+        .await?;
+        let stored = self.matches_in_status(&txn, program_id, MatchStatus::Proposed).await?;
+        txn.commit().await?;
+        let position: std::collections::HashMap<i64, usize> = outcome
+            .proposals
+            .iter()
+            .enumerate()
+            .map(|(index, proposal)| (proposal.mentee_enrolment_id, index))
+            .collect();
+        let mut stored = stored;
+        stored.sort_by_key(|row| position.get(&row.mentee_enrollment_id).copied().unwrap_or(usize::MAX));
+        Ok(ProposalRun { outcome, stored, person_of })
+    }
+
+    /// Approves (ACTIVE, with start and planned end) or declines a proposal.
+    pub async fn decide_match(&self, id: i64, approve: bool, note: Option<String>) -> Result<matched_pair::Model> {
+        let txn = self.begin().await?;
+        let row = self.match_in(&txn, id).await?.ok_or_else(|| Error::not_found("match"))?;
+        let to = if approve { MatchStatus::Active } else { MatchStatus::Declined };
+        relationship::decide_proposal(parse_stored(&row.status)?, to)?;
+        let program = self.program_in(&txn, row.program_id).await?.ok_or_else(|| Error::not_found("program"))?;
+        let mut active = row.clone().into_active_model();
+        if approve {
+            self.lock_enrollment(&txn, row.mentor_enrollment_id).await?;
+            self.check_slot_and_mentee(&txn, &row).await?;
+            let start = relationship::start_date(Utc::now().date_naive(), program.starts_on);
+            active.started_on = Set(Some(start));
+            active.planned_end_on = Set(Some(relationship::planned_end(start, program.relationship_months)));
+        } else {
+            active.end_note = Set(note.clone());
+        }
+        active.status = Set(to.as_str().to_owned());
+        active.version = Set(row.version + 1);
+        active.updated_at = Set(now());
+        let row = active.update(&txn).await?;
+        let action = if approve { "match.approve" } else { "match.decline" };
+        let details = json!({ "programId": row.program_id, "score": row.score, "note": note });
+        self.audit(&txn, Change { action, entity_type: "Match", entity_id: Some(id), details }).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Pairs two people by hand as an ACTIVE match, checked against the program's rules.
+    pub async fn pair_manually(&self, pair: ManualPair) -> Result<matched_pair::Model> {
+        let txn = self.begin().await?;
+        let program = self.program_open_for_matching(&txn, pair.program_id).await?;
+        self.lock_enrollment(&txn, pair.mentor_enrollment_id).await?;
+        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+        let ids = (pair.mentor_enrollment_id, pair.mentee_enrollment_id);
+        let violations = self.violations(&roster, ids)?;
+        let (overridden, refused): (Vec<RuleViolation>, Vec<RuleViolation>) =
+            violations.into_iter().partition(|violation| pair.overrides.contains(&violation.rule));
+        refuse_pair(&refused)?;
+        let explanation = explain(&roster, ids)?;
+        let rules: Vec<Rule> = overridden.iter().map(|violation| violation.rule).collect();
+        let row = self.new_match(&program, ids, &roster.person_of, &explanation, MatchSource::Manual, &rules)?;
+        let row = self.start(row, &program).insert(&txn).await?;
+        let overrides: Vec<&str> = overridden.iter().map(|violation| violation.message.as_str()).collect();
+        let details = json!({ "programId": program.id, "score": row.score, "overriddenRules": overrides });
+        self.audit(&txn, Change { action: "match.manual", entity_type: "Match", entity_id: Some(row.id), details })
+            .await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Self-service: the best eligible mentors with a free slot for one mentee.
+    pub async fn suggest_mentors(
+        &self,
+        program_id: i64,
+        mentee_enrollment_id: i64,
+        first: usize,
+    ) -> Result<(Vec<matching::RankedMentor>, Roster)> {
+        let program = self.program_in(self.db, program_id).await?.ok_or_else(|| Error::not_found("program"))?;
+        self_service_open(&program)?;
+        let roster = self.roster(self.db, &program, Proposals::HoldSlots).await?;
+        let ranked = matching::rank_mentors(&roster.input, mentee_enrollment_id, first).map_err(engine_error)?;
+        Ok((ranked, roster))
+    }
+
+    /// Self-service: a mentee asks one mentor; the request expires after the program's response window.
+    pub async fn request_mentor(
+        &self,
+        program_id: i64,
+        mentee_enrollment_id: i64,
+        mentor_enrollment_id: i64,
+        note: String,
+    ) -> Result<match_request::Model> {
+        self.expire_due_requests().await?;
+        let txn = self.begin().await?;
+        let program = self.program_in(&txn, program_id).await?.ok_or_else(|| Error::not_found("program"))?;
+        self_service_open(&program)?;
+        let pending = match_request::Entity::find()
+            .filter(match_request::Column::OrgId.eq(self.org))
+            .filter(match_request::Column::MenteeEnrollmentId.eq(mentee_enrollment_id))
+            .filter(match_request::Column::Status.eq(RequestStatus::Pending.as_str()))
+            .one(&txn)
+            .await?;
+        if pending.is_some() {
+            return Err(Error::Conflict(
+                "you already have a pending request in this program; withdraw it first".into(),
+            ));
+        }
+        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+        refuse_pair(&self.violations(&roster, (mentor_enrollment_id, mentee_enrollment_id))?)?;
+        let window = i64::from(rules_of(&program)?.response_window_days);
+        let row = match_request::ActiveModel {
+            org_id: Set(self.org.to_owned()),
+            program_id: Set(program_id),
+            mentor_enrollment_id: Set(mentor_enrollment_id),
+            mentee_enrollment_id: Set(mentee_enrollment_id),
+            note: Set(note),
+            status: Set(RequestStatus::Pending.as_str().to_owned()),
+            expires_at: Set(now() + Duration::days(window)),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let details =
+            json!({ "programId": program_id, "mentorEnrollmentId": mentor_enrollment_id, "expiresAt": row.expires_at });
+        self.audit(
+            &txn,
+            Change { action: "request.create", entity_type: "MatchRequest", entity_id: Some(row.id), details },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Answers a request: ACCEPTED creates an ACTIVE match if the mentor still has a slot.
+    pub async fn answer_request(&self, id: i64, to: RequestStatus) -> Result<match_request::Model> {
+        self.expire_due_requests().await?;
+        let txn = self.begin().await?;
+        let row = self.request_in(&txn, id).await?.ok_or_else(|| Error::not_found("match request"))?;
+        relationship::answer_request(parse_stored(&row.status)?, to)?;
+        let mut active = row.clone().into_active_model();
+        if to == RequestStatus::Accepted {
+            let program = self.program_in(&txn, row.program_id).await?.ok_or_else(|| Error::not_found("program"))?;
+            self.lock_enrollment(&txn, row.mentor_enrollment_id).await?;
+            let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+            let ids = (row.mentor_enrollment_id, row.mentee_enrollment_id);
+            refuse_pair(&self.violations(&roster, ids)?)?;
+            let explanation = explain(&roster, ids)?;
+            let pair = self.new_match(&program, ids, &roster.person_of, &explanation, MatchSource::Request, &[])?;
+            let created = self.start(pair, &program).insert(&txn).await?;
+            active.match_id = Set(Some(created.id));
+        }
+        active.status = Set(to.as_str().to_owned());
+        active.answered_at = Set(Some(now()));
+        active.version = Set(row.version + 1);
+        active.updated_at = Set(now());
+        let row = active.update(&txn).await?;
+        let action = format!("request.{}", to.as_str().to_lowercase());
+        let details = json!({ "programId": row.program_id, "matchId": row.match_id });
+        self.audit(&txn, Change { action: &action, entity_type: "MatchRequest", entity_id: Some(id), details }).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Marks PENDING requests past their deadline as EXPIRED (any replica may do it; it is idempotent).
+    pub async fn expire_due_requests(&self) -> Result<u64> {
+        let result = match_request::Entity::update_many()
+            .col_expr(match_request::Column::Status, Expr::value(RequestStatus::Expired.as_str()))
+            .col_expr(match_request::Column::UpdatedAt, Expr::value(now()))
+            .filter(match_request::Column::OrgId.eq(self.org))
+            .filter(match_request::Column::Status.eq(RequestStatus::Pending.as_str()))
+            .filter(match_request::Column::ExpiresAt.lt(now()))
+            .exec(self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    fn new_match(
+        &self,
+        program: &program::Model,
+        (mentor, mentee): (i64, i64),
+        person_of: &std::collections::HashMap<i64, i64>,
+        explanation: &MatchExplanation,
+        source: MatchSource,
+        overridden: &[Rule],
+    ) -> Result<matched_pair::ActiveModel> {
+        let person =
+            |enrollment: i64| person_of.get(&enrollment).copied().ok_or_else(|| Error::not_found("enrollment"));
+        let to_json = |value: serde_json::Result<String>| value.map_err(|error| Error::Internal(error.to_string()));
+        Ok(matched_pair::ActiveModel {
+            org_id: Set(self.org.to_owned()),
+            program_id: Set(program.id),
+            mentor_enrollment_id: Set(mentor),
+            mentee_enrollment_id: Set(mentee),
+            mentor_person_id: Set(person(mentor)?),
+            mentee_person_id: Set(person(mentee)?),
+            status: Set(MatchStatus::Proposed.as_str().to_owned()),
+            source: Set(source.as_str().to_owned()),
+            score: Set(i32::try_from(explanation.score.score).unwrap_or(i32::MAX)),
+            explanation: Set(to_json(serde_json::to_string(explanation))?),
+            overridden_rules: Set(to_json(serde_json::to_string(overridden))?),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        })
+    }
+
+    /// Makes a new match ACTIVE from today (or the program's start).
+    fn start(&self, mut row: matched_pair::ActiveModel, program: &program::Model) -> matched_pair::ActiveModel {
+        let start = relationship::start_date(Utc::now().date_naive(), program.starts_on);
+        row.status = Set(MatchStatus::Active.as_str().to_owned());
+        row.started_on = Set(Some(start));
+        row.planned_end_on = Set(Some(relationship::planned_end(start, program.relationship_months)));
+        row
+    }
+
+    fn violations(&self, roster: &Roster, (mentor, mentee): (i64, i64)) -> Result<Vec<RuleViolation>> {
+        matching::check_pair(&roster.input, mentor, mentee).map_err(engine_error)
+    }
+
+    async fn program_open_for_matching(&self, txn: &DatabaseTransaction, id: i64) -> Result<program::Model> {
+        let program = self.program_in(txn, id).await?.ok_or_else(|| Error::not_found("program"))?;
+        let status: ProgramStatus = parse_stored(&program.status)?;
+        if !matches!(status, ProgramStatus::Enrolling | ProgramStatus::Active) {
+            return Err(Error::IllegalTransition(format!(
+                "program '{}' is {status}; pairs are formed while ENROLLING or ACTIVE",
+                program.name
+            )));
+        }
+        // Touch the program row so concurrent runs for one program queue up.
+        program::Entity::update_many()
+            .col_expr(program::Column::Id, Expr::col(program::Column::Id))
+            .filter(program::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+        Ok(program)
+    }
+
+    async fn lock_enrollment(&self, txn: &DatabaseTransaction, id: i64) -> Result<()> {
+        enrollment::Entity::update_many()
+            .col_expr(enrollment::Column::Id, Expr::col(enrollment::Column::Id))
+            .filter(enrollment::Column::OrgId.eq(self.org))
+            .filter(enrollment::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+
+    /// Before approving: the mentor has a slot besides this proposal and the mentee no other active pair.
+    async fn check_slot_and_mentee(&self, txn: &DatabaseTransaction, row: &matched_pair::Model) -> Result<()> {
+        let mentor = enrollment::Entity::find_by_id(row.mentor_enrollment_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| Error::not_found("enrollment"))?;
+        let active = self.matches_in_status(txn, row.program_id, MatchStatus::Active).await?;
+        let used = active.iter().filter(|other| other.mentor_enrollment_id == row.mentor_enrollment_id).count();
+        if used >= usize::try_from(mentor.capacity.unwrap_or(1)).unwrap_or(0) {
+            return Err(Error::Conflict(format!("the mentor's {used} slot(s) are all taken by active pairs")));
+        }
+        if active.iter().any(|other| other.mentee_enrollment_id == row.mentee_enrollment_id) {
+            return Err(Error::Conflict("the mentee already has an active pair in this program".into()));
+        }
+        Ok(())
+    }
+
+    async fn matches_in_status<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        program_id: i64,
+        status: MatchStatus,
+    ) -> Result<Vec<matched_pair::Model>> {
+        Ok(matched_pair::Entity::find()
+            .filter(matched_pair::Column::OrgId.eq(self.org))
+            .filter(matched_pair::Column::ProgramId.eq(program_id))
+            .filter(matched_pair::Column::Status.eq(status.as_str()))
+            .all(db)
+            .await?)
+    }
+
+    async fn match_in<C: ConnectionTrait>(&self, db: &C, id: i64) -> Result<Option<matched_pair::Model>> {
+        Ok(matched_pair::Entity::find_by_id(id).filter(matched_pair::Column::OrgId.eq(self.org)).one(db).await?)
+    }
+
+    async fn request_in<C: ConnectionTrait>(&self, db: &C, id: i64) -> Result<Option<match_request::Model>> {
+        Ok(match_request::Entity::find_by_id(id).filter(match_request::Column::OrgId.eq(self.org)).one(db).await?)
+    }
+
+    /// One match.
+    pub async fn matched_pair(&self, id: i64) -> Result<Option<matched_pair::Model>> {
+        self.match_in(self.db, id).await
+    }
+
+    /// One request.
+    pub async fn match_request(&self, id: i64) -> Result<Option<match_request::Model>> {
+        self.request_in(self.db, id).await
+    }
+
+    /// Matches of a program, optionally one status and/or one participant's.
+    pub async fn matches(
+        &self,
+        program_id: i64,
+        status: Option<MatchStatus>,
+        person_id: Option<i64>,
+        request: PageRequest,
+    ) -> Result<Page<matched_pair::Model>> {
+        let mut select = matched_pair::Entity::find()
+            .filter(matched_pair::Column::OrgId.eq(self.org))
+            .filter(matched_pair::Column::ProgramId.eq(program_id));
+        if let Some(status) = status {
+            select = select.filter(matched_pair::Column::Status.eq(status.as_str()));
+        }
+        if let Some(person) = person_id {
+            select = select.filter(
+                sea_orm::Condition::any()
+                    .add(matched_pair::Column::MentorPersonId.eq(person))
+                    .add(matched_pair::Column::MenteePersonId.eq(person)),
+            );
+        }
+        page::fetch(self.db, select, matched_pair::Column::Id, request).await
+    }
+
+    /// Requests of a program, optionally one status and/or those involving these enrolments.
+    pub async fn match_requests(
+        &self,
+        program_id: i64,
+        status: Option<RequestStatus>,
+        enrollments: Option<Vec<i64>>,
+        request: PageRequest,
+    ) -> Result<Page<match_request::Model>> {
+        self.expire_due_requests().await?;
+        let mut select = match_request::Entity::find()
+            .filter(match_request::Column::OrgId.eq(self.org))
+            .filter(match_request::Column::ProgramId.eq(program_id));
+        if let Some(status) = status {
+            select = select.filter(match_request::Column::Status.eq(status.as_str()));
+        }
+        if let Some(ids) = enrollments {
+            select = select.filter(
+                sea_orm::Condition::any()
+                    .add(match_request::Column::MentorEnrollmentId.is_in(ids.clone()))
+                    .add(match_request::Column::MenteeEnrollmentId.is_in(ids)),
+            );
+        }
+        page::fetch(self.db, select, match_request::Column::Id, request).await
+    }
+}
+
+fn self_service_open(program: &program::Model) -> Result<()> {
+    let status: ProgramStatus = parse_stored(&program.status)?;
+    if !matches!(status, ProgramStatus::Enrolling | ProgramStatus::Active) {
+        return Err(Error::IllegalTransition(format!(
+            "program '{}' is {status}; requests are open while ENROLLING or ACTIVE",
+            program.name
+        )));
+    }
+    if rules_of(program)?.mode == matching::MatchingMode::Coordinator {
+        return Err(Error::IllegalTransition(
+            "in this program coordinators form the pairs (matching mode COORDINATOR)".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn explain(roster: &Roster, (mentor, mentee): (i64, i64)) -> Result<MatchExplanation> {
+    matching::explain_pair(&roster.input, mentor, mentee).map_err(engine_error)
+}
+
+/// Refuses a pair that breaks rules: a full mentor is a CONFLICT (someone else got there first),
+/// anything else is bad input with every broken rule spelled out.
+fn refuse_pair(violations: &[RuleViolation]) -> Result<()> {
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let messages: Vec<&str> = violations.iter().map(|violation| violation.message.as_str()).collect();
+    if violations.iter().all(|violation| matches!(violation.rule, Rule::MentorCapacity | Rule::MenteeAlreadyMatched)) {
+        return Err(Error::Conflict(messages.join("; ")));
+    }
+    Err(Error::BadInput(format!("this pair breaks the program's rules: {}", messages.join("; "))))
+}
+
+fn engine_error(error: matching::EngineError) -> Error {
+    match error {
+        matching::EngineError::UnknownMentor(_) => {
+            Error::BadInput("the mentor is not an accepted mentor of this program".into())
+        }
+        matching::EngineError::UnknownMentee(_) => {
+            Error::BadInput("the mentee is not an accepted mentee of this program".into())
+        }
+        other => Error::Internal(other.to_string()),
+    }
+}

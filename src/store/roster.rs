@@ -1,0 +1,157 @@
+//! Reads one program's matching input (enrolments, people, skills, reporting lines,
+//! history, used capacity) in a fixed number of queries, whatever the program's size.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::entity::{enrollment, matched_pair, person, person_skill, program};
+use super::programs::rules_of;
+use super::{Scoped, parse_stored};
+use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
+use crate::domain::matching::{Candidate, FixedPair, ProgramInput};
+use crate::domain::person::{EmploymentStatus, Generation};
+use crate::domain::relationship::MatchStatus;
+use crate::domain::skill::SkillRelation;
+use crate::error::Result;
+
+/// How pending proposals count against mentors' capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proposals {
+    /// A fresh run replaces them, so they hold no slot.
+    Replaced,
+    /// They hold their slot (manual pairs, requests, suggestions).
+    HoldSlots,
+}
+
+/// A program's matching input plus what is needed to turn results back into rows.
+pub struct Roster {
+    /// What the engine reads.
+    pub input: ProgramInput,
+    /// Person id of every enrolment in the input.
+    pub person_of: HashMap<i64, i64>,
+}
+
+impl Scoped<'_> {
+    /// Builds the engine input of `program` on `db` (a transaction when the result is written).
+    pub async fn roster<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        program: &program::Model,
+        proposals: Proposals,
+    ) -> Result<Roster> {
+        let enrollments = enrollment::Entity::find()
+            .filter(enrollment::Column::OrgId.eq(self.org))
+            .filter(enrollment::Column::ProgramId.eq(program.id))
+            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Accepted.as_str()))
+            .all(db)
+            .await?;
+        let people = person::Entity::find().filter(person::Column::OrgId.eq(self.org)).all(db).await?;
+        let person_ids: Vec<i64> = enrollments.iter().map(|row| row.person_id).collect();
+        let skills = person_skill::Entity::find()
+            .filter(person_skill::Column::OrgId.eq(self.org))
+            .filter(person_skill::Column::PersonId.is_in(person_ids))
+            .all(db)
+            .await?;
+        let matches = matched_pair::Entity::find().filter(matched_pair::Column::OrgId.eq(self.org)).all(db).await?;
+
+        let by_id: HashMap<i64, &person::Model> = people.iter().map(|row| (row.id, row)).collect();
+        let by_employee: HashMap<&str, &person::Model> =
+            people.iter().map(|row| (row.employee_id.as_str(), row)).collect();
+        let depth = usize::from(rules_of(program)?.reporting_line_depth);
+        let mut skills_of: HashMap<i64, (Vec<(i64, u8)>, Vec<(i64, u8)>)> = HashMap::new();
+        for row in &skills {
+            let entry = skills_of.entry(row.person_id).or_default();
+            let level = u8::try_from(row.strength).unwrap_or(1);
+            match parse_stored::<SkillRelation>(&row.relation)? {
+                SkillRelation::Offers => entry.0.push((row.skill_id, level)),
+                SkillRelation::Wants => entry.1.push((row.skill_id, level)),
+            }
+        }
+        let mut input = ProgramInput { rules: rules_of(program)?, ..Default::default() };
+        let mut history = History::default();
+        for row in &matches {
+            history.add(row, program.id, proposals)?;
+        }
+        let mut person_of = HashMap::new();
+        for row in &enrollments {
+            let Some(person) = by_id.get(&row.person_id) else { continue };
+            if person.employment_status != EmploymentStatus::Active.as_str() {
+                continue;
+            }
+            let (offers, wants) = skills_of.get(&person.id).cloned().unwrap_or_default();
+            let used = history.slots_used.get(&row.id).copied().unwrap_or(0);
+            let candidate = Candidate {
+                enrolment_id: row.id,
+                person_id: person.id,
+                level: person.level,
+                generation_rank: person
+                    .generation
+                    .as_deref()
+                    .and_then(|text| text.parse::<Generation>().ok())
+                    .map(Generation::rank),
+                department: person.department.clone(),
+                reporting_chain: chain(person, &by_employee, depth),
+                offers,
+                wants,
+                free_capacity: u32::try_from(row.capacity.unwrap_or(1)).unwrap_or(0).saturating_sub(used),
+            };
+            person_of.insert(row.id, person.id);
+            match parse_stored::<EnrollmentRole>(&row.role)? {
+                EnrollmentRole::Mentor => input.mentors.push(candidate),
+                EnrollmentRole::Mentee => input.mentees.push(candidate),
+            }
+        }
+        input.previous_pairs = history.previous_pairs;
+        input.fixed = history.fixed;
+        Ok(Roster { input, person_of })
+    }
+}
+
+/// What earlier matches mean for a new run.
+#[derive(Default)]
+struct History {
+    previous_pairs: HashSet<(i64, i64)>,
+    fixed: Vec<FixedPair>,
+    /// Slots held by pairs that are not in `fixed` (which the engine subtracts itself).
+    slots_used: HashMap<i64, u32>,
+}
+
+impl History {
+    fn add(&mut self, row: &matched_pair::Model, program_id: i64, proposals: Proposals) -> Result<()> {
+        let status: MatchStatus = parse_stored(&row.status)?;
+        let this_program = row.program_id == program_id;
+        if status.was_relationship() && !(this_program && status == MatchStatus::Active) {
+            self.previous_pairs.insert((row.mentor_person_id, row.mentee_person_id));
+        }
+        if this_program && status == MatchStatus::Declined {
+            // A pair a coordinator turned down is not proposed again in this program.
+            self.previous_pairs.insert((row.mentor_person_id, row.mentee_person_id));
+        }
+        if this_program && status == MatchStatus::Active {
+            self.fixed.push(FixedPair {
+                mentor_enrolment_id: row.mentor_enrollment_id,
+                mentee_enrolment_id: row.mentee_enrollment_id,
+            });
+        }
+        if this_program && status == MatchStatus::Proposed && proposals == Proposals::HoldSlots {
+            *self.slots_used.entry(row.mentor_enrollment_id).or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
+/// The person's managers, nearest first, up to `depth` levels (cycles in the directory stop the walk).
+fn chain(person: &person::Model, by_employee: &HashMap<&str, &person::Model>, depth: usize) -> Vec<i64> {
+    let mut chain = Vec::new();
+    let mut next = person.manager_employee_id.as_deref();
+    while let Some(employee_id) = next {
+        let Some(manager) = by_employee.get(employee_id) else { break };
+        if chain.len() >= depth || manager.id == person.id || chain.contains(&manager.id) {
+            break;
+        }
+        chain.push(manager.id);
+        next = manager.manager_employee_id.as_deref();
+    }
+    chain
+}
