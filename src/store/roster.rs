@@ -15,6 +15,9 @@ use crate::domain::relationship::MatchStatus;
 use crate::domain::skill::SkillRelation;
 use crate::error::Result;
 
+/// A person's `(skill, level)` offers and wants.
+type OffersAndWants = (Vec<(i64, u8)>, Vec<(i64, u8)>);
+
 /// How pending proposals count against mentors' capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proposals {
@@ -59,7 +62,7 @@ impl Scoped<'_> {
         let by_employee: HashMap<&str, &person::Model> =
             people.iter().map(|row| (row.employee_id.as_str(), row)).collect();
         let depth = usize::from(rules_of(program)?.reporting_line_depth);
-        let mut skills_of: HashMap<i64, (Vec<(i64, u8)>, Vec<(i64, u8)>)> = HashMap::new();
+        let mut skills_of: HashMap<i64, OffersAndWants> = HashMap::new();
         for row in &skills {
             let entry = skills_of.entry(row.person_id).or_default();
             let level = u8::try_from(row.strength).unwrap_or(1);
