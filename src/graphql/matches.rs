@@ -274,8 +274,9 @@ impl MatchesMutation {
         &self,
         ctx: &Context<'_>,
         program_id: ID,
-        #[graphql(default)] dry_run: bool,
+        dry_run: Option<bool>,
     ) -> Result<ProposeMatchesPayload> {
+        let dry_run = dry_run.unwrap_or(false);
         access::viewer(ctx).require(MANAGERS, "matching")?;
         let program_id = ids::decode("programId", &program_id, Kind::Program)?;
         let run = access::scoped(ctx).propose_matches(program_id, dry_run).await?;

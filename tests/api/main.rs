@@ -6,6 +6,7 @@ mod auth;
 mod enrollments;
 mod graphiql;
 mod health;
+mod matching;
 mod people;
 mod programs;
 mod schema;
