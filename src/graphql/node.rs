@@ -12,7 +12,8 @@ use super::people::Person;
 use super::programs::Program;
 use super::requests::MatchRequest;
 use super::skills::Skill;
-use crate::error::Result;
+use crate::domain::relationship::MatchStatus;
+use crate::error::{Error, Result};
 
 /// Anything with a global id.
 #[derive(Interface)]
@@ -71,7 +72,7 @@ async fn involved(ctx: &Context<'_>, people: &[i64]) -> Result<()> {
     if people.contains(&own) {
         Ok(())
     } else {
-        Err(crate::error::Error::Forbidden("participants can read their own matches only".into()))
+        Err(Error::Forbidden("participants can read their own matches only".into()))
     }
 }
 
@@ -117,6 +118,10 @@ impl NodeQuery {
             Kind::Match => match store.matched_pair(id).await? {
                 Some(row) => {
                     involved(ctx, &[row.mentor_person_id, row.mentee_person_id]).await?;
+                    let relationship = crate::store::parse_stored::<MatchStatus>(&row.status)?.was_relationship();
+                    if !relationship && !viewer.has_any(READERS) {
+                        return Err(Error::Forbidden("proposals are visible to coordinators until approved".into()));
+                    }
                     Some(Node::Match(Match(row)))
                 }
                 None => None,

@@ -133,12 +133,14 @@ impl RequestsQuery {
     }
 }
 
-/// The mentee enrolment a call acts for: the participant's own, or the one a manager names.
+/// The mentee enrolment a call acts for: the one a manager names, else the caller's own.
 async fn mentee_enrollment(ctx: &Context<'_>, program_id: i64, named: Option<ID>) -> Result<i64> {
     let viewer = access::viewer(ctx);
-    if viewer.has_any(MANAGERS) {
-        let named = named.ok_or_else(|| Error::BadInput("menteeEnrollmentId is required for coordinators".into()))?;
+    if let Some(named) = named.filter(|_| viewer.has_any(MANAGERS)) {
         return ids::decode("menteeEnrollmentId", &named, Kind::Enrollment);
+    }
+    if !viewer.has(Role::Participant) && viewer.has_any(MANAGERS) {
+        return Err(Error::BadInput("menteeEnrollmentId is required for coordinators".into()));
     }
     viewer.require(&[Role::Participant], "self-service matching")?;
     let own = access::own_person(ctx).await?;

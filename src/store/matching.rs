@@ -398,11 +398,16 @@ impl Scoped<'_> {
             select = select.filter(matched_pair::Column::Status.eq(status.as_str()));
         }
         if let Some(person) = person_id {
-            select = select.filter(
-                sea_orm::Condition::any()
-                    .add(matched_pair::Column::MentorPersonId.eq(person))
-                    .add(matched_pair::Column::MenteePersonId.eq(person)),
-            );
+            // Participants see relationships; proposals stay with coordinators until approved.
+            let relationships =
+                [MatchStatus::Active, MatchStatus::Completed, MatchStatus::EndedEarly].map(MatchStatus::as_str);
+            select = select
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(matched_pair::Column::MentorPersonId.eq(person))
+                        .add(matched_pair::Column::MenteePersonId.eq(person)),
+                )
+                .filter(matched_pair::Column::Status.is_in(relationships));
         }
         page::fetch(self.db, select, matched_pair::Column::Id, request).await
     }

@@ -12,3 +12,4 @@ mod programs;
 mod schema;
 mod skills;
 mod tenancy;
+mod tenancy_matching;

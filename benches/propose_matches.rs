@@ -1,0 +1,189 @@
+//! End to end: `proposeMatches` over HTTP for a 1,000 mentor + 1,000 mentee program,
+//! timed from request to response (the store's reads, the engine, the writes, the JSON).
+//!
+//! `cargo bench --bench propose_matches` runs it on a fresh SQLite file;
+//! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench propose_matches`
+//! on a fresh PostgreSQL database created beside that one.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use reverse_mentoring::auth::Role;
+use reverse_mentoring::config::{AuthMode, Config};
+use reverse_mentoring::store::entity::{enrollment, person, person_skill, program, skill};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+use serde_json::json;
+
+const SIDE: usize = 1_000;
+const SKILLS: usize = 40;
+const ORG: &str = "bench";
+
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % sides
+    }
+}
+
+/// A fresh database: `(url, backend name, database to drop afterwards with its admin url)`.
+async fn database() -> (String, String, Option<(String, String)>) {
+    match std::env::var("BENCH_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("rm_bench_{}", std::process::id());
+            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base).to_owned();
+            (format!("{base}/{name}"), "postgresql".into(), Some((admin_url.clone(), name)))
+        }
+        Err(_) => {
+            let file = std::env::temp_dir().join(format!("rm-bench-{}.db", std::process::id()));
+            (format!("sqlite://{}?mode=rwc", file.display()), "sqlite".into(), None)
+        }
+    }
+}
+
+async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::ActiveModel>) {
+    for chunk in rows.chunks(200) {
+        E::insert_many(chunk.to_vec()).exec_without_returning(db).await.expect("insert");
+    }
+}
+
+/// 2,000 people in 8 departments with managers, 40 skills, 3 offers and 3 wants each, one program.
+async fn seed(db: &DatabaseConnection) -> i64 {
+    let now = Utc::now();
+    let mut dice = Dice(42);
+    let people: Vec<person::ActiveModel> = (0..2 * SIDE)
+        .map(|n| {
+            let senior = n >= SIDE;
+            person::ActiveModel {
+                org_id: Set(ORG.into()),
+                employee_id: Set(format!("B{n:05}")),
+                name: Set(format!("Person {n}")),
+                department: Set(Some(format!("Dept {}", n % 8))),
+                level: Set(if senior { 8 + dice.roll(7) as i32 } else { 1 + dice.roll(4) as i32 }),
+                manager_employee_id: Set((n % 100 != 0).then(|| format!("B{:05}", n - n % 100))),
+                generation: Set(Some(if senior { "GEN_X" } else { "GEN_Z" }.into())),
+                employment_status: Set("ACTIVE".into()),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    insert::<person::Entity>(db, people).await;
+    let skills = (0..SKILLS).map(|n| skill::ActiveModel {
+        org_id: Set(ORG.into()),
+        name: Set(format!("Skill {n}")),
+        name_key: Set(format!("skill {n}")),
+        category: Set(if n < SKILLS / 2 { "TECHNOLOGY" } else { "BUSINESS" }.into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    insert::<skill::Entity>(db, skills.collect()).await;
+    let mut links = Vec::new();
+    for n in 0..2 * SIDE {
+        let senior = n >= SIDE;
+        for (relation, junior_side) in [("OFFERS", !senior), ("WANTS", senior)] {
+            let base = if junior_side { 0 } else { SKILLS / 2 };
+            for k in 0..3 {
+                links.push(person_skill::ActiveModel {
+                    org_id: Set(ORG.into()),
+                    person_id: Set(n as i64 + 1),
+                    skill_id: Set((base + (n * 7 + k * 5) % (SKILLS / 2)) as i64 + 1),
+                    relation: Set(relation.into()),
+                    strength: Set(1 + dice.roll(5) as i16),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    insert::<person_skill::Entity>(db, links).await;
+    let program = program::Entity::insert(program::ActiveModel {
+        org_id: Set(ORG.into()),
+        name: Set("Bench".into()),
+        description: Set(String::new()),
+        kind: Set("REVERSE".into()),
+        status: Set("ENROLLING".into()),
+        starts_on: Set(now.date_naive()),
+        ends_on: Set(now.date_naive() + chrono::Duration::days(365)),
+        relationship_months: Set(6),
+        matching_rules: Set(r#"{"different_department":true}"#.into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .expect("program")
+    .last_insert_id;
+    let enrollments = (0..2 * SIDE).map(|n| enrollment::ActiveModel {
+        org_id: Set(ORG.into()),
+        program_id: Set(program),
+        person_id: Set(n as i64 + 1),
+        role: Set(if n < SIDE { "MENTOR" } else { "MENTEE" }.into()),
+        status: Set("ACCEPTED".into()),
+        capacity: Set((n < SIDE).then_some(1)),
+        goals: Set(String::new()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    insert::<enrollment::Entity>(db, enrollments.collect()).await;
+    program
+}
+
+#[tokio::main]
+async fn main() {
+    let (url, backend, cleanup) = database().await;
+    let config = Config::new(url, AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
+    let app = reverse_mentoring::build(config).await.expect("build");
+    let program = seed(app.store.connection()).await;
+    let token = app.keys.issue(ORG, "bench", &[Role::Coordinator], None, chrono::Duration::hours(1)).expect("token");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app.router).await });
+
+    let id = base64_id(program);
+    let client = reqwest::Client::new();
+    let query = "mutation($p: ID!) { proposeMatches(programId: $p) { matchedCount totalScore unmatched { reason } } }";
+    for run in 1..=3 {
+        let started = Instant::now();
+        let response: serde_json::Value = client
+            .post(format!("http://{address}/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": query, "variables": { "p": id } }))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let seconds = started.elapsed().as_secs_f64();
+        let payload = &response["data"]["proposeMatches"];
+        assert!(response.get("errors").is_none(), "{response}");
+        println!(
+            "proposeMatches {SIDE}+{SIDE} on {backend}: run {run}: {seconds:.3} s (matched={}, total={}, unmatched={})",
+            payload["matchedCount"],
+            payload["totalScore"],
+            payload["unmatched"].as_array().map_or(0, Vec::len)
+        );
+    }
+    if let Some((admin_url, name)) = cleanup {
+        let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
+        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.expect("drop database");
+    }
+}
+
+fn base64_id(id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Program:{id}"))
+}
