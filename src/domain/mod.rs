@@ -6,6 +6,7 @@ pub mod enrollment;
 pub mod matching;
 pub mod person;
 pub mod program;
+pub mod record;
 pub mod relationship;
 pub mod skill;
 pub mod text;

@@ -59,6 +59,66 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Why a relationship stopped before its planned end.
+    EndEarlyReason {
+        /// Either person left the company (set when a departure is recorded).
+        LeftCompany => "LEFT_COMPANY",
+        /// The program was cancelled.
+        ProgramCancelled => "PROGRAM_CANCELLED",
+        /// They could not find time.
+        Scheduling => "SCHEDULING",
+        /// The pair did not work.
+        Mismatch => "MISMATCH",
+        /// Personal reasons.
+        Personal => "PERSONAL",
+        /// Anything else (say what in the note).
+        Other => "OTHER",
+    }
+}
+
+text_enum! {
+    /// One side of a pair.
+    PairSide {
+        Mentor => "MENTOR",
+        Mentee => "MENTEE",
+    }
+}
+
+/// Checks a relationship can end now, completed or early.
+pub fn end(from: MatchStatus, to: MatchStatus) -> Result<MatchStatus, DomainError> {
+    match (from, to) {
+        (MatchStatus::Active, MatchStatus::Completed | MatchStatus::EndedEarly) => Ok(to),
+        (MatchStatus::Active, _) => Err(illegal(format!("an ACTIVE match ends COMPLETED or ENDED_EARLY, not {to}"))),
+        _ => Err(illegal(format!("only an ACTIVE match can end; this one is {from}"))),
+    }
+}
+
+/// Checks a new planned end: later than the current one, on a running relationship.
+pub fn extend(status: MatchStatus, current: Option<NaiveDate>, new_end: NaiveDate) -> Result<(), DomainError> {
+    if status != MatchStatus::Active {
+        return Err(illegal(format!("only an ACTIVE match can be extended; this one is {status}")));
+    }
+    match current {
+        Some(current) if new_end <= current => {
+            Err(super::invalid(format!("the new planned end {new_end} must be after the current one {current}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks what a pair agrees to work on: up to 10 short items.
+pub fn pair_objectives(items: &[String]) -> Result<Vec<String>, DomainError> {
+    if items.len() > 10 {
+        return Err(super::invalid(format!("at most 10 objectives per pair, got {}", items.len())));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| super::text::required(&format!("objectives[{index}]"), item, 300))
+        .collect()
+}
+
 /// Checks a proposal can be approved or declined.
 pub fn decide_proposal(from: MatchStatus, to: MatchStatus) -> Result<MatchStatus, DomainError> {
     match (from, to) {
@@ -135,6 +195,28 @@ mod tests {
         assert_eq!(planned_end(date(2027, 8, 31), 6), date(2028, 2, 29));
         assert_eq!(start_date(date(2026, 11, 22), date(2027, 1, 11)), date(2027, 1, 11));
         assert_eq!(start_date(date(2027, 2, 1), date(2027, 1, 11)), date(2027, 2, 1));
+    }
+
+    #[test]
+    fn only_active_relationships_end_or_extend() {
+        assert_eq!(end(MatchStatus::Active, MatchStatus::Completed), Ok(MatchStatus::Completed));
+        assert!(
+            end(MatchStatus::Proposed, MatchStatus::Completed)
+                .unwrap_err()
+                .to_string()
+                .contains("this one is PROPOSED")
+        );
+        assert!(end(MatchStatus::Completed, MatchStatus::EndedEarly).is_err());
+        assert!(extend(MatchStatus::Active, Some(date(2027, 6, 1)), date(2027, 9, 1)).is_ok());
+        assert!(extend(MatchStatus::Active, Some(date(2027, 6, 1)), date(2027, 5, 1)).is_err());
+        assert!(extend(MatchStatus::Completed, Some(date(2027, 6, 1)), date(2027, 9, 1)).is_err());
+    }
+
+    #[test]
+    fn pair_objectives_are_few_and_short() {
+        assert_eq!(pair_objectives(&[" Ship a TikTok ".into()]), Ok(vec!["Ship a TikTok".into()]));
+        assert!(pair_objectives(&vec!["x".to_owned(); 11]).is_err());
+        assert!(pair_objectives(&["".into()]).unwrap_err().to_string().contains("objectives[0]"));
     }
 
     #[test]

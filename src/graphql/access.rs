@@ -3,8 +3,9 @@
 use async_graphql::Context;
 
 use crate::auth::{Role, Viewer};
+use crate::domain::relationship::PairSide;
 use crate::error::{Error, Result};
-use crate::store::entity::person;
+use crate::store::entity::{matched_pair, person};
 use crate::store::{Scoped, Store};
 
 /// Roles that manage programs and enrolment.
@@ -25,16 +26,51 @@ pub fn scoped<'a>(ctx: &Context<'a>) -> Scoped<'a> {
     ctx.data_unchecked::<Store>().scoped(&viewer.org, &viewer.subject)
 }
 
+/// The viewer's directory entry, looked up once per request.
+pub type OwnPerson = tokio::sync::OnceCell<Option<person::Model>>;
+
 /// The viewer's own directory entry; FORBIDDEN when the token names none that exists.
 pub async fn own_person(ctx: &Context<'_>) -> Result<person::Model> {
     let viewer = viewer(ctx);
     let Some(employee_id) = viewer.employee_id.as_deref() else {
         return Err(Error::Forbidden("this token does not name a person (no employee_id claim)".into()));
     };
-    scoped(ctx)
-        .person_by_employee_id(employee_id)
-        .await?
+    let cell = ctx.data_unchecked::<OwnPerson>();
+    let own = cell.get_or_try_init(|| async { scoped(ctx).person_by_employee_id(employee_id).await }).await?;
+    own.clone()
         .ok_or_else(|| Error::Forbidden(format!("employee {employee_id} named by this token is not in the directory")))
+}
+
+/// The viewer's person id when they are a participant in the directory, else `None` (no error).
+pub async fn participant_person(ctx: &Context<'_>) -> Result<Option<i64>> {
+    if !viewer(ctx).has(Role::Participant) || viewer(ctx).employee_id.is_none() {
+        return Ok(None);
+    }
+    match own_person(ctx).await {
+        Ok(person) => Ok(Some(person.id)),
+        Err(Error::Forbidden(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Which side of `pair` the viewer is on, for a participant in it.
+pub async fn side_in(ctx: &Context<'_>, pair: &matched_pair::Model) -> Result<Option<PairSide>> {
+    Ok(participant_person(ctx).await?.and_then(|person| pair.side_of(person)))
+}
+
+/// Allows managers for any match and the two people of the match; returns the viewer's person
+/// id when they are one of the pair.
+pub async fn require_pair_or_manager(
+    ctx: &Context<'_>,
+    pair: &matched_pair::Model,
+    doing: &str,
+) -> Result<Option<i64>> {
+    let own = participant_person(ctx).await?.filter(|person| pair.side_of(*person).is_some());
+    if own.is_some() || viewer(ctx).has_any(MANAGERS) {
+        Ok(own)
+    } else {
+        Err(Error::Forbidden(format!("{doing} is for the two people of this match and coordinators")))
+    }
 }
 
 /// Allows managers for anyone, and participants for themselves only.

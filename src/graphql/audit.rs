@@ -40,6 +40,8 @@ impl AuditEvent {
             "Enrollment" => Kind::Enrollment,
             "Match" => Kind::Match,
             "MatchRequest" => Kind::MatchRequest,
+            "Meeting" => Kind::Meeting,
+            "Learning" => Kind::Learning,
             _ => return None,
         };
         self.0.entity_id.map(|id| ids::encode(kind, id))

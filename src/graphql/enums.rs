@@ -194,6 +194,37 @@ pub enum UnmatchedReason {
     BelowMinimumScore,
 }
 
+/// How a meeting took place.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::record::MeetingFormat")]
+pub enum MeetingFormat {
+    InPerson,
+    Video,
+    Phone,
+    Chat,
+    Other,
+}
+
+/// One side of a pair.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::relationship::PairSide")]
+pub enum PairSide {
+    Mentor,
+    Mentee,
+}
+
+/// Why a relationship stopped before its planned end.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::relationship::EndEarlyReason")]
+pub enum EndEarlyReason {
+    LeftCompany,
+    ProgramCancelled,
+    Scheduling,
+    Mismatch,
+    Personal,
+    Other,
+}
+
 /// Parses a stored enum into its GraphQL mirror.
 pub fn stored<D: std::str::FromStr, G: From<D>>(text: &str) -> crate::error::Result<G> {
     crate::store::parse_stored::<D>(text).map(G::from)

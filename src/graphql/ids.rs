@@ -24,6 +24,10 @@ pub enum Kind {
     Match,
     /// A self-service match request.
     MatchRequest,
+    /// A logged meeting.
+    Meeting,
+    /// A skill learned in a match.
+    Learning,
 }
 
 impl Kind {
@@ -36,13 +40,25 @@ impl Kind {
             Kind::AuditEvent => "AuditEvent",
             Kind::Match => "Match",
             Kind::MatchRequest => "MatchRequest",
+            Kind::Meeting => "Meeting",
+            Kind::Learning => "Learning",
         }
     }
 
     fn parse(name: &str) -> Option<Kind> {
-        [Kind::Person, Kind::Skill, Kind::Program, Kind::Enrollment, Kind::AuditEvent, Kind::Match, Kind::MatchRequest]
-            .into_iter()
-            .find(|kind| kind.name() == name)
+        [
+            Kind::Person,
+            Kind::Skill,
+            Kind::Program,
+            Kind::Enrollment,
+            Kind::AuditEvent,
+            Kind::Match,
+            Kind::MatchRequest,
+            Kind::Meeting,
+            Kind::Learning,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == name)
     }
 }
 

@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::entity::{enrollment, objective, person, person_skill, program, skill};
+use crate::store::entity::{enrollment, feedback, learning, meeting, objective, person, person_skill, program, skill};
 
 /// The loaders of one request, all bound to the viewer's organisation.
 pub type Loaders = DataLoader<OrgLoader>;
@@ -34,6 +34,15 @@ pub struct ProgramId(pub i64);
 /// Key: an enrolment by id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EnrollmentId(pub i64);
+/// Key: every meeting of a match, newest first.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MeetingsOfMatch(pub i64);
+/// Key: every learning of a match.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LearningsOfMatch(pub i64);
+/// Key: every feedback submission of a match, oldest first.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FeedbackOfMatch(pub i64);
 /// Key: every skill entry of a person.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SkillsOfPerson(pub i64);
@@ -111,5 +120,32 @@ impl Loader<EnrollmentId> for OrgLoader {
     async fn load(&self, keys: &[EnrollmentId]) -> Result<HashMap<EnrollmentId, enrollment::Model>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
         Ok(by_id(self.scoped().enrollments_by_ids(&ids).await?, |row| EnrollmentId(row.id)))
+    }
+}
+
+impl Loader<MeetingsOfMatch> for OrgLoader {
+    type Value = Vec<meeting::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[MeetingsOfMatch]) -> Result<HashMap<MeetingsOfMatch, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().meetings_of(&ids).await?, |row| MeetingsOfMatch(row.match_id)))
+    }
+}
+
+impl Loader<LearningsOfMatch> for OrgLoader {
+    type Value = Vec<learning::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[LearningsOfMatch]) -> Result<HashMap<LearningsOfMatch, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().learnings_of(&ids).await?, |row| LearningsOfMatch(row.match_id)))
+    }
+}
+
+impl Loader<FeedbackOfMatch> for OrgLoader {
+    type Value = Vec<feedback::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[FeedbackOfMatch]) -> Result<HashMap<FeedbackOfMatch, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().feedback_of(&ids).await?, |row| FeedbackOfMatch(row.match_id)))
     }
 }

@@ -1,22 +1,26 @@
-//! Coordinator matching: optimal proposals with explanations, approval, decline and manual pairs.
+//! A match (a mentoring relationship) as clients read it: the pair, its status, why it was
+//! formed, and what happened in it.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::access::{self, MANAGERS};
+use super::access::{self, READERS};
 use super::enrollments::Enrollment;
-use super::enums::{self, MatchSource, MatchStatus, MatchingRule, UnmatchedReason};
+use super::enums::{self, EndEarlyReason, MatchSource, MatchStatus, MatchingRule};
 use super::ids::{self, Kind};
-use super::loaders::{EnrollmentId, Loaders, PersonId, ProgramId, SkillId};
+use super::loaders::{
+    EnrollmentId, FeedbackOfMatch, LearningsOfMatch, Loaders, MeetingsOfMatch, PersonId, ProgramId, SkillId,
+};
 use super::people::Person;
 use super::programs::Program;
+use super::records::{Feedback, Learning, Meeting, may_read_records};
 use super::skills::Skill;
-use crate::auth::Role;
 use crate::domain::matching::{self as engine, MatchExplanation};
 use crate::domain::relationship;
 use crate::error::{Error, Result};
-use crate::store::entity::matched_pair;
-use crate::store::matching::{ManualPair, OVERRIDABLE};
+use crate::store::entity::{feedback, matched_pair};
 
 /// A mentoring relationship between a mentor and a mentee.
 pub struct Match(pub matched_pair::Model);
@@ -88,6 +92,57 @@ impl Match {
     async fn note(&self) -> Option<&str> {
         self.0.end_note.as_deref()
     }
+    /// Why it ended early.
+    async fn end_reason(&self) -> Result<Option<EndEarlyReason>> {
+        self.0.end_reason.as_deref().map(enums::stored::<relationship::EndEarlyReason, _>).transpose()
+    }
+    /// What the pair agreed to work on.
+    async fn pair_objectives(&self) -> Result<Vec<String>> {
+        serde_json::from_str(&self.0.pair_objectives)
+            .map_err(|error| Error::Internal(format!("match {} objectives: {error}", self.0.id)))
+    }
+    /// For one of the pair: the other person (their name, department and skills; no private fields).
+    async fn counterpart(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match access::side_in(ctx, &self.0).await? {
+            Some(relationship::PairSide::Mentor) => person(ctx, self.0.mentee_person_id).await.map(Some),
+            Some(relationship::PairSide::Mentee) => person(ctx, self.0.mentor_person_id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+    /// Meetings, newest first (private parts for the pair only).
+    async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
+        require_records(ctx, &self.0).await?;
+        let rows = ctx.data_unchecked::<Loaders>().load_one(MeetingsOfMatch(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(|row| Meeting { row, pair: self.0.clone() }).collect())
+    }
+    /// How many meetings, how long in total, and the latest: what coordinators follow.
+    async fn meeting_stats(&self, ctx: &Context<'_>) -> Result<MeetingStats> {
+        require_records(ctx, &self.0).await?;
+        let rows = ctx.data_unchecked::<Loaders>().load_one(MeetingsOfMatch(self.0.id)).await?.unwrap_or_default();
+        Ok(MeetingStats {
+            count: rows.len() as i32,
+            total_minutes: rows.iter().map(|row| i64::from(row.minutes)).sum(),
+            last_held_at: rows.iter().map(|row| row.held_at).max(),
+        })
+    }
+    /// Skills learned in this relationship, by either side.
+    async fn learnings(&self, ctx: &Context<'_>) -> Result<Vec<Learning>> {
+        require_records(ctx, &self.0).await?;
+        let rows = ctx.data_unchecked::<Loaders>().load_one(LearningsOfMatch(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Learning).collect())
+    }
+    /// The feedback that counts: the latest per person and month. Participants see their own.
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Vec<Feedback>> {
+        require_records(ctx, &self.0).await?;
+        let own = if access::viewer(ctx).has_any(READERS) { None } else { access::participant_person(ctx).await? };
+        let rows = ctx.data_unchecked::<Loaders>().load_one(FeedbackOfMatch(self.0.id)).await?.unwrap_or_default();
+        let mut latest: BTreeMap<(i64, String), feedback::Model> = BTreeMap::new();
+        for row in rows.into_iter().filter(|row| own.is_none_or(|own| row.respondent_person_id == own)) {
+            // Rows come oldest first, so the last one per person and month wins.
+            latest.insert((row.respondent_person_id, row.period.clone()), row);
+        }
+        Ok(latest.into_values().map(Feedback).collect())
+    }
     /// Bumped by every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -98,12 +153,31 @@ impl Match {
     }
 }
 
-async fn person(ctx: &Context<'_>, id: i64) -> Result<Person> {
+async fn require_records(ctx: &Context<'_>, pair: &matched_pair::Model) -> Result<()> {
+    if may_read_records(ctx, pair).await? {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("a match's records are for the pair, coordinators and analysts".into()))
+    }
+}
+
+/// A relationship's meetings in numbers.
+#[derive(SimpleObject)]
+pub struct MeetingStats {
+    /// Meetings logged.
+    count: i32,
+    /// Their total length in minutes.
+    total_minutes: i64,
+    /// The latest.
+    last_held_at: Option<DateTime<Utc>>,
+}
+
+pub(super) async fn person(ctx: &Context<'_>, id: i64) -> Result<Person> {
     let row = ctx.data_unchecked::<Loaders>().load_one(PersonId(id)).await?;
     row.map(Person).ok_or_else(|| Error::not_found("person"))
 }
 
-async fn enrollment(ctx: &Context<'_>, id: i64) -> Result<Enrollment> {
+pub(super) async fn enrollment(ctx: &Context<'_>, id: i64) -> Result<Enrollment> {
     let row = ctx.data_unchecked::<Loaders>().load_one(EnrollmentId(id)).await?;
     row.map(Enrollment).ok_or_else(|| Error::not_found("enrollment"))
 }
@@ -156,198 +230,5 @@ impl SkillCoverage {
     /// How well the teacher knows it, 1-5.
     async fn proficiency(&self) -> u8 {
         self.0.proficiency
-    }
-}
-
-/// One pair of a proposal run.
-pub struct MatchProposal {
-    mentor_person: i64,
-    mentee_person: i64,
-    explanation: MatchExplanation,
-    stored: Option<matched_pair::Model>,
-}
-
-#[Object]
-impl MatchProposal {
-    /// The mentor.
-    async fn mentor(&self, ctx: &Context<'_>) -> Result<Person> {
-        person(ctx, self.mentor_person).await
-    }
-    /// The mentee.
-    async fn mentee(&self, ctx: &Context<'_>) -> Result<Person> {
-        person(ctx, self.mentee_person).await
-    }
-    /// Pair score, 0-1000.
-    async fn score(&self) -> u32 {
-        self.explanation.score.score
-    }
-    /// Why this pair.
-    async fn explanation(&self) -> Explanation {
-        Explanation(self.explanation.clone())
-    }
-    /// The stored PROPOSED match (null on a dry run).
-    async fn r#match(&self) -> Option<Match> {
-        self.stored.clone().map(Match)
-    }
-}
-
-/// A mentee the run left unmatched, and why.
-pub struct UnmatchedMentee {
-    person: i64,
-    enrollment: i64,
-    reason: engine::UnmatchedReason,
-    message: String,
-    exclusions: Vec<engine::RuleCount>,
-}
-
-/// How many mentors one rule excluded.
-#[derive(SimpleObject)]
-pub struct RuleExclusion {
-    /// The rule.
-    rule: MatchingRule,
-    /// Mentors it excluded.
-    mentors: u32,
-}
-
-#[Object]
-impl UnmatchedMentee {
-    /// The mentee.
-    async fn mentee(&self, ctx: &Context<'_>) -> Result<Person> {
-        person(ctx, self.person).await
-    }
-    /// Their enrolment.
-    async fn enrollment(&self, ctx: &Context<'_>) -> Result<Enrollment> {
-        enrollment(ctx, self.enrollment).await
-    }
-    /// NO_ELIGIBLE_MENTOR, CAPACITY_USED_UP or BELOW_MINIMUM_SCORE.
-    async fn reason(&self) -> UnmatchedReason {
-        self.reason.into()
-    }
-    /// The reason in words.
-    async fn message(&self) -> &str {
-        &self.message
-    }
-    /// How many mentors each rule excluded.
-    async fn exclusions(&self) -> Vec<RuleExclusion> {
-        self.exclusions.iter().map(|count| RuleExclusion { rule: count.rule.into(), mentors: count.mentors }).collect()
-    }
-}
-
-/// What `proposeMatches` did.
-#[derive(SimpleObject)]
-pub struct ProposeMatchesPayload {
-    /// Whether nothing was stored.
-    dry_run: bool,
-    /// Mentees given a proposal.
-    matched_count: i32,
-    /// Sum of the proposals' scores.
-    total_score: i64,
-    /// The proposals, each with its explanation.
-    proposals: Vec<MatchProposal>,
-    /// Mentees left unmatched, each with the reason.
-    unmatched: Vec<UnmatchedMentee>,
-}
-
-/// A coordinator's hand-made pair.
-#[derive(InputObject)]
-pub struct PairManuallyInput {
-    /// The program.
-    program_id: ID,
-    /// The mentor's enrolment.
-    mentor_enrollment_id: ID,
-    /// The mentee's enrolment.
-    mentee_enrollment_id: ID,
-    /// Rules to override (ADMIN only): SENIORITY, REPORTING_LINE, SAME_DEPARTMENT, PREVIOUS_RELATIONSHIP.
-    #[graphql(default)]
-    override_rules: Vec<MatchingRule>,
-}
-
-/// Coordinator matching.
-#[derive(Default)]
-pub struct MatchesMutation;
-
-#[Object]
-impl MatchesMutation {
-    /// Solves the program's assignment optimally and stores the pairs as PROPOSED (replacing
-    /// earlier proposals; ACTIVE pairs are kept). `dryRun` only returns them.
-    async fn propose_matches(
-        &self,
-        ctx: &Context<'_>,
-        program_id: ID,
-        dry_run: Option<bool>,
-    ) -> Result<ProposeMatchesPayload> {
-        let dry_run = dry_run.unwrap_or(false);
-        access::viewer(ctx).require(MANAGERS, "matching")?;
-        let program_id = ids::decode("programId", &program_id, Kind::Program)?;
-        let run = access::scoped(ctx).propose_matches(program_id, dry_run).await?;
-        let person_of = |enrollment: i64| run.person_of.get(&enrollment).copied().unwrap_or_default();
-        let mut stored = run.stored.into_iter().map(Some).chain(std::iter::repeat(None));
-        let proposals = run
-            .outcome
-            .proposals
-            .into_iter()
-            .map(|proposal| MatchProposal {
-                mentor_person: person_of(proposal.mentor_enrolment_id),
-                mentee_person: person_of(proposal.mentee_enrolment_id),
-                explanation: proposal.explanation,
-                stored: stored.next().flatten(),
-            })
-            .collect::<Vec<_>>();
-        let unmatched = run
-            .outcome
-            .unmatched
-            .into_iter()
-            .map(|mentee| UnmatchedMentee {
-                person: person_of(mentee.mentee_enrolment_id),
-                enrollment: mentee.mentee_enrolment_id,
-                reason: mentee.reason,
-                message: mentee.message,
-                exclusions: mentee.exclusions,
-            })
-            .collect();
-        Ok(ProposeMatchesPayload {
-            dry_run,
-            matched_count: proposals.len() as i32,
-            total_score: run.outcome.total_score,
-            proposals,
-            unmatched,
-        })
-    }
-
-    /// Approves a proposal: it becomes ACTIVE, starting today (or on the program's first day)
-    /// and planned to run the program's default relationship length.
-    async fn approve_match(&self, ctx: &Context<'_>, id: ID) -> Result<Match> {
-        access::viewer(ctx).require(MANAGERS, "approving matches")?;
-        let id = ids::decode("id", &id, Kind::Match)?;
-        Ok(Match(access::scoped(ctx).decide_match(id, true, None).await?))
-    }
-
-    /// Declines a proposal; the pair is not proposed again in this program.
-    async fn decline_match(&self, ctx: &Context<'_>, id: ID, note: Option<String>) -> Result<Match> {
-        access::viewer(ctx).require(MANAGERS, "declining matches")?;
-        let id = ids::decode("id", &id, Kind::Match)?;
-        let note = crate::domain::text::optional("note", note.as_deref(), 2_000)?;
-        Ok(Match(access::scoped(ctx).decide_match(id, false, note).await?))
-    }
-
-    /// Pairs a mentor and a mentee by hand as an ACTIVE match, checked against the same rules;
-    /// an ADMIN may override a rule, which the audit trail records.
-    async fn pair_manually(&self, ctx: &Context<'_>, input: PairManuallyInput) -> Result<Match> {
-        let viewer = access::viewer(ctx);
-        viewer.require(MANAGERS, "pairing by hand")?;
-        let overrides: Vec<engine::Rule> = input.override_rules.into_iter().map(Into::into).collect();
-        if !overrides.is_empty() {
-            viewer.require(&[Role::Admin], "overriding a matching rule")?;
-        }
-        if let Some(rule) = overrides.iter().find(|rule| !OVERRIDABLE.contains(rule)) {
-            return Err(Error::BadInput(format!("{rule:?} cannot be overridden; only the pair rules can")));
-        }
-        let pair = ManualPair {
-            program_id: ids::decode("programId", &input.program_id, Kind::Program)?,
-            mentor_enrollment_id: ids::decode("mentorEnrollmentId", &input.mentor_enrollment_id, Kind::Enrollment)?,
-            mentee_enrollment_id: ids::decode("menteeEnrollmentId", &input.mentee_enrollment_id, Kind::Enrollment)?,
-            overrides,
-        };
-        Ok(Match(access::scoped(ctx).pair_manually(pair).await?))
     }
 }

@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod connection;
+mod due;
 mod enrollments;
 mod enums;
 mod ids;
@@ -11,6 +12,9 @@ mod matches;
 mod node;
 mod people;
 mod programs;
+mod proposals;
+mod records;
+mod relationships;
 mod requests;
 mod rules;
 mod skills;
@@ -39,7 +43,9 @@ pub struct Mutation(
     skills::SkillsMutation,
     programs::ProgramsMutation,
     enrollments::EnrollmentsMutation,
-    matches::MatchesMutation,
+    proposals::ProposalsMutation,
+    relationships::RelationshipsMutation,
+    records::RecordsMutation,
     requests::RequestsMutation,
 );
 
@@ -57,10 +63,10 @@ pub fn build_schema(store: Store, config: &Config) -> AppSchema {
         .finish()
 }
 
-/// Per-request data: the viewer and their org-bound loaders.
-pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders) {
+/// Per-request data: the viewer, their org-bound loaders and a slot for their own person.
+pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders, access::OwnPerson) {
     let loaders = loaders::for_org(store.clone(), viewer.org.clone());
-    (viewer, loaders)
+    (viewer, loaders, access::OwnPerson::new())
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

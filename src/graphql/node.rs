@@ -10,6 +10,7 @@ use super::ids::{self, Kind};
 use super::matches::Match;
 use super::people::Person;
 use super::programs::Program;
+use super::records::{Learning, Meeting, may_read_records};
 use super::requests::MatchRequest;
 use super::skills::Skill;
 use crate::domain::relationship::MatchStatus;
@@ -33,6 +34,10 @@ pub enum Node {
     Match(Match),
     /// A self-service request.
     MatchRequest(MatchRequest),
+    /// A logged meeting.
+    Meeting(Meeting),
+    /// A skill learned in a match.
+    Learning(Learning),
 }
 
 /// The caller, as the token describes them.
@@ -51,6 +56,22 @@ impl ViewerInfo {
     /// Roles granted.
     async fn roles(&self, ctx: &Context<'_>) -> Vec<Role> {
         access::viewer(ctx).roles.iter().map(|role| (*role).into()).collect()
+    }
+    /// The viewer's enrolments.
+    async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
+        let Some(person) = access::participant_person(ctx).await? else { return Ok(Vec::new()) };
+        let filter = crate::store::enrollments::EnrollmentFilter { person_id: Some(person), ..Default::default() };
+        let page = crate::store::page::PageRequest { first: Some(1_000), ..Default::default() };
+        Ok(access::scoped(ctx).enrollments(&filter, page).await?.items.into_iter().map(Enrollment).collect())
+    }
+    /// The viewer's relationships across programs (not proposals).
+    async fn matches(&self, ctx: &Context<'_>) -> Result<Vec<Match>> {
+        let Some(person) = access::participant_person(ctx).await? else { return Ok(Vec::new()) };
+        Ok(access::scoped(ctx).relationships_of(person).await?.into_iter().map(Match).collect())
+    }
+    /// What needs the viewer's attention: no meeting for a month, learnings to confirm, feedback due.
+    async fn due(&self, ctx: &Context<'_>) -> Result<Vec<super::due::DueItem>> {
+        super::due::due_items(ctx).await
     }
     /// The viewer's directory entry, when the token names one that exists.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -73,6 +94,14 @@ async fn involved(ctx: &Context<'_>, people: &[i64]) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Forbidden("participants can read their own matches only".into()))
+    }
+}
+
+async fn readable(ctx: &Context<'_>, pair: &crate::store::entity::matched_pair::Model) -> Result<()> {
+    if may_read_records(ctx, pair).await? {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("a match's records are for the pair, coordinators and analysts".into()))
     }
 }
 
@@ -132,6 +161,22 @@ impl NodeQuery {
                     let mentee = store.enrollment(row.mentee_enrollment_id).await?.map(|e| e.person_id);
                     involved(ctx, &[mentor.unwrap_or_default(), mentee.unwrap_or_default()]).await?;
                     Some(Node::MatchRequest(MatchRequest(row)))
+                }
+                None => None,
+            },
+            Kind::Meeting => match store.meeting(id).await? {
+                Some(row) => {
+                    let pair = store.matched_pair(row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+                    readable(ctx, &pair).await?;
+                    Some(Node::Meeting(Meeting { row, pair }))
+                }
+                None => None,
+            },
+            Kind::Learning => match store.learning(id).await? {
+                Some(row) => {
+                    let pair = store.matched_pair(row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+                    readable(ctx, &pair).await?;
+                    Some(Node::Learning(Learning(row)))
                 }
                 None => None,
             },

@@ -29,8 +29,8 @@ pub async fn execute(
         }
     };
     tracing::Span::current().record("org", viewer.org.as_str());
-    let (viewer, loaders) = request_data(&state.store, viewer);
-    let mut response = state.schema.execute(request.data(viewer).data(loaders)).await;
+    let (viewer, loaders, own_person) = request_data(&state.store, viewer);
+    let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
     for error in &mut response.errors {
         label_request_error(error);
     }

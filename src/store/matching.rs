@@ -286,6 +286,7 @@ impl Scoped<'_> {
             score: Set(i32::try_from(explanation.score.score).unwrap_or(i32::MAX)),
             explanation: Set(to_json(serde_json::to_string(explanation))?),
             overridden_rules: Set(to_json(serde_json::to_string(overridden))?),
+            pair_objectives: Set("[]".into()),
             version: Set(1),
             created_at: Set(now()),
             updated_at: Set(now()),
@@ -365,7 +366,7 @@ impl Scoped<'_> {
             .await?)
     }
 
-    async fn match_in<C: ConnectionTrait>(&self, db: &C, id: i64) -> Result<Option<matched_pair::Model>> {
+    pub(crate) async fn match_in<C: ConnectionTrait>(&self, db: &C, id: i64) -> Result<Option<matched_pair::Model>> {
         Ok(matched_pair::Entity::find_by_id(id).filter(matched_pair::Column::OrgId.eq(self.org)).one(db).await?)
     }
 

@@ -119,7 +119,8 @@ impl Scoped<'_> {
         active.version = Set(row.version + 1);
         active.updated_at = Set(now());
         let row = active.update(&txn).await?;
-        let details = json!({ "employeeId": row.employee_id, "leftOn": left_on, "previousLeftOn": before });
+        let ended = self.end_matches_of_person(&txn, id, left_on).await?;
+        let details = json!({ "employeeId": row.employee_id, "leftOn": left_on, "previousLeftOn": before, "matchesEnded": ended });
         self.audit(&txn, Change { action: "person.departure", entity_type: "Person", entity_id: Some(id), details })
             .await?;
         txn.commit().await?;

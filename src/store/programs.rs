@@ -118,6 +118,9 @@ impl Scoped<'_> {
             }
         };
         let updated = self.save_versioned(&txn, &row, active).await?;
+        if let Lifecycle::End { reason, on, .. } = &change {
+            self.end_matches_of_program(&txn, id, *reason, *on).await?;
+        }
         self.audit(&txn, Change { action, entity_type: "Program", entity_id: Some(id), details }).await?;
         txn.commit().await?;
         Ok(updated)

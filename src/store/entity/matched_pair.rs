@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
 
-/// A match; `explanation` and `overridden_rules` are JSON text.
+/// A match; `explanation`, `overridden_rules` and `pair_objectives` are JSON text.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "matches")]
 pub struct Model {
@@ -25,6 +25,7 @@ pub struct Model {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub end_note: Option<String>,
+    pub pair_objectives: String,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -2,8 +2,11 @@
 
 pub mod audit_event;
 pub mod enrollment;
+pub mod feedback;
+pub mod learning;
 pub mod match_request;
 pub mod matched_pair;
+pub mod meeting;
 pub mod objective;
 pub mod person;
 pub mod person_skill;
