@@ -17,6 +17,8 @@ use crate::domain::relationship::MatchStatus;
 use crate::error::{Error, Result};
 
 /// Anything with a global id.
+// One value per `node` call, built and dropped within the request: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
 pub enum Node {
