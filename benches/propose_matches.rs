@@ -13,6 +13,9 @@ use reverse_mentoring::config::{AuthMode, Config};
 use reverse_mentoring::store::entity::{enrollment, person, person_skill, program, skill};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
 use serde_json::json;
+use support::insert;
+
+mod support;
 
 const SIDE: usize = 1_000;
 const SKILLS: usize = 40;
@@ -41,12 +44,6 @@ async fn database() -> (String, String, Option<(String, String)>) {
             let file = std::env::temp_dir().join(format!("rm-bench-{}.db", std::process::id()));
             (format!("sqlite://{}?mode=rwc", file.display()), "sqlite".into(), None)
         }
-    }
-}
-
-async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::ActiveModel>) {
-    for chunk in rows.chunks(200) {
-        E::insert_many(chunk.to_vec()).exec_without_returning(db).await.expect("insert");
     }
 }
 

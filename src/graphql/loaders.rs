@@ -2,14 +2,16 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::entity::{enrollment, feedback, learning, meeting, objective, person, person_skill, program, skill};
 
-/// The loaders of one request, all bound to the viewer's organisation.
-pub type Loaders = DataLoader<OrgLoader>;
+/// The loaders of one request, all bound to the viewer's organisation. They cache for the
+/// request's life, so a list resolver can fetch a whole page's relations in one batch up front
+/// (see `matches::prefetch`) and the fields below it read from the cache.
+pub type Loaders = DataLoader<OrgLoader, HashMapCache>;
 
 /// Batches lookups for one organisation.
 pub struct OrgLoader {
@@ -19,7 +21,7 @@ pub struct OrgLoader {
 
 /// Builds the loaders for a request.
 pub fn for_org(store: Store, org: String) -> Loaders {
-    DataLoader::new(OrgLoader { store, org }, tokio::spawn)
+    DataLoader::with_cache(OrgLoader { store, org }, tokio::spawn, HashMapCache::default())
 }
 
 /// Key: a person by id.

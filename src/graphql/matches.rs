@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Lookahead, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::access::{self, READERS};
@@ -12,6 +12,7 @@ use super::enums::{self, EndEarlyReason, MatchSource, MatchStatus, MatchingRule}
 use super::ids::{self, Kind};
 use super::loaders::{
     EnrollmentId, FeedbackOfMatch, LearningsOfMatch, Loaders, MeetingsOfMatch, PersonId, ProgramId, SkillId,
+    SkillsOfPerson,
 };
 use super::people::Person;
 use super::programs::Program;
@@ -151,6 +152,49 @@ impl Match {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+}
+
+/// Loads, in one batch per relation, what the selection under `node` will ask of these matches.
+///
+/// Fields resolve item by item, and the runtime's cooperative scheduling can split one level's
+/// DataLoader keys into several batches on a large page; fetching the page's relations here up
+/// front keeps the statement count independent of the page size.
+pub async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[matched_pair::Model]) -> Result<()> {
+    let loaders = ctx.data_unchecked::<Loaders>();
+    let mut people: Vec<i64> = Vec::new();
+    let mut skill_owners: Vec<i64> = Vec::new();
+    let mentors: Vec<i64> = rows.iter().map(|row| row.mentor_person_id).collect();
+    let mentees: Vec<i64> = rows.iter().map(|row| row.mentee_person_id).collect();
+    for (side, ids) in [("mentor", &mentors), ("mentee", &mentees)] {
+        if node.field(side).exists() {
+            people.extend(ids);
+        }
+        if node.field(side).field("skills").exists() {
+            skill_owners.extend(ids);
+        }
+    }
+    let match_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    if node.field("meetings").exists() || node.field("meetingStats").exists() {
+        loaders.load_many(match_ids.iter().map(|id| MeetingsOfMatch(*id))).await?;
+    }
+    let mut skills: Vec<i64> = Vec::new();
+    if node.field("learnings").exists() {
+        let learnings = loaders.load_many(match_ids.iter().map(|id| LearningsOfMatch(*id))).await?;
+        for row in learnings.values().flatten() {
+            people.push(row.learner_person_id);
+            people.extend(row.recorded_by_person_id);
+            skills.push(row.skill_id);
+        }
+    }
+    if node.field("feedback").exists() {
+        let feedback = loaders.load_many(match_ids.iter().map(|id| FeedbackOfMatch(*id))).await?;
+        people.extend(feedback.values().flatten().map(|row| row.respondent_person_id));
+    }
+    loaders.load_many(people.into_iter().map(PersonId)).await?;
+    let entries = loaders.load_many(skill_owners.into_iter().map(SkillsOfPerson)).await?;
+    skills.extend(entries.values().flatten().map(|entry| entry.skill_id));
+    loaders.load_many(skills.into_iter().map(SkillId)).await?;
+    Ok(())
 }
 
 async fn require_records(ctx: &Context<'_>, pair: &matched_pair::Model) -> Result<()> {

@@ -69,7 +69,9 @@ impl ViewerInfo {
     /// The viewer's relationships across programs (not proposals).
     async fn matches(&self, ctx: &Context<'_>) -> Result<Vec<Match>> {
         let Some(person) = access::participant_person(ctx).await? else { return Ok(Vec::new()) };
-        Ok(access::scoped(ctx).relationships_of(person).await?.into_iter().map(Match).collect())
+        let rows = access::scoped(ctx).relationships_of(person).await?;
+        super::matches::prefetch(ctx, ctx.look_ahead(), &rows).await?;
+        Ok(rows.into_iter().map(Match).collect())
     }
     /// What needs the viewer's attention: no meeting for a month, learnings to confirm, feedback due.
     async fn due(&self, ctx: &Context<'_>) -> Result<Vec<super::due::DueItem>> {

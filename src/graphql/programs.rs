@@ -121,6 +121,7 @@ impl Program {
         let person = participant_scope(ctx, "reading matches").await?;
         let request = PageArgs { after, before, first, last }.request(ctx)?;
         let page = access::scoped(ctx).matches(self.0.id, status.map(Into::into), person, request).await?;
+        super::matches::prefetch(ctx, ctx.look_ahead().field("edges").field("node"), &page.items).await?;
         Ok(connection(page, |row| row.id, Match))
     }
     /// Self-service requests; participants see only those they sent or received.

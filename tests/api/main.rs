@@ -3,13 +3,16 @@
 mod common;
 
 mod auth;
+mod batching;
 mod enrollments;
 mod graphiql;
 mod health;
 mod matching;
 mod people;
 mod programs;
+mod relationships;
 mod schema;
 mod skills;
 mod tenancy;
 mod tenancy_matching;
+mod tenancy_relationships;
