@@ -3,16 +3,19 @@
 //! Everything goes through the same org-scoped store as the API, so the demo data
 //! is valid by the same rules and appears in the audit trail as `seed-demo`.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 
 use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
 use crate::domain::person::{Generation, PersonDraft, PersonRecord};
 use crate::domain::program::{Objective, ObjectiveKind, ProgramDraft, ProgramKind, ProgramStatus};
+use crate::domain::record::{ActionItem, MeetingDraft, MeetingFormat};
+use crate::domain::relationship::PairSide;
 use crate::domain::skill::{SkillCategory, SkillRelation};
 use crate::error::Result;
 use crate::store::enrollments::NewEnrollment;
 use crate::store::entity::person;
 use crate::store::programs::Lifecycle;
+use crate::store::records::LearnedSkill;
 use crate::store::skills::SkillFields;
 use crate::store::{Scoped, Store};
 
@@ -59,6 +62,8 @@ pub struct Seeded {
     pub programs: usize,
     /// Enrolments.
     pub enrollments: usize,
+    /// Running relationships, with a meeting and a learning each.
+    pub matches: usize,
 }
 
 /// Fills `org` with the demo data; returns `None` if it already has programs.
@@ -72,8 +77,9 @@ pub async fn seed(store: &Store, org: &str) -> Result<Option<Seeded>> {
     let people = scoped.upsert_people(directory()).await?.people;
     let skills = catalogue(&scoped).await?;
     give_skills(&scoped, &people, &skills).await?;
-    let enrollments = programs(&scoped, &people).await?;
-    Ok(Some(Seeded { people: people.len(), skills: skills.len(), programs: 2, enrollments }))
+    let (enrollments, running) = programs(&scoped, &people).await?;
+    let matches = relationships(&scoped, running, &skills).await?;
+    Ok(Some(Seeded { people: people.len(), skills: skills.len(), programs: 2, enrollments, matches }))
 }
 
 /// A small deterministic generator: the demo is the same on every machine.
@@ -162,7 +168,8 @@ async fn give_skills(scoped: &Scoped<'_>, people: &[person::Model], skills: &[(i
     Ok(())
 }
 
-async fn programs(scoped: &Scoped<'_>, people: &[person::Model]) -> Result<usize> {
+/// Creates the two programs; returns the enrolment count and the running program's id.
+async fn programs(scoped: &Scoped<'_>, people: &[person::Model]) -> Result<(usize, i64)> {
     let digital = scoped
         .create_program(
             ProgramKind::Reverse,
@@ -211,7 +218,33 @@ async fn programs(scoped: &Scoped<'_>, people: &[person::Model]) -> Result<usize
     let circle_mentees = &seniors[seniors.len().saturating_sub(12)..];
     count += enrol_all(scoped, inclusion.id, circle_mentors, circle_mentees).await?;
     scoped.change_lifecycle(inclusion.id, None, Lifecycle::MoveTo(ProgramStatus::Active)).await?;
-    Ok(count)
+    Ok((count, inclusion.id))
+}
+
+/// Pairs the running program optimally, approves every pair, and gives each a meeting and a learning.
+async fn relationships(scoped: &Scoped<'_>, program_id: i64, skills: &[(i64, bool)]) -> Result<usize> {
+    let run = scoped.propose_matches(program_id, false).await?;
+    for (n, proposal) in run.stored.iter().enumerate() {
+        let pair = scoped.decide_match(proposal.id, true, None).await?;
+        let meeting = MeetingDraft {
+            held_at: Utc::now() - chrono::Duration::days(3 + n as i64 * 5),
+            minutes: 30 + 15 * (n as i32 % 3),
+            format: [MeetingFormat::Video, MeetingFormat::InPerson, MeetingFormat::Chat][n % 3],
+            agenda: "Goals for the relationship; first hands-on session".into(),
+            notes: "Agreed to meet every other week.".into(),
+            action_items: vec![ActionItem { text: "Share one thing learned with the team".into(), done: n % 2 == 0 }],
+        };
+        scoped.log_meeting(pair.id, meeting).await?;
+        let (skill, _) = skills[n % skills.len()];
+        let learner = if n % 2 == 0 { PairSide::Mentee } else { PairSide::Mentor };
+        let learned = scoped
+            .record_learning(pair.id, learner, LearnedSkill::Existing(skill), "", Some(pair.mentor_person_id))
+            .await?;
+        if n % 3 == 0 {
+            scoped.confirm_learning(learned.id, pair.mentee_person_id).await?;
+        }
+    }
+    Ok(run.stored.len())
 }
 
 async fn enrol_all(

@@ -206,8 +206,8 @@ async fn seed(settings: &Settings, org: &str) -> Result<(), String> {
         reverse_mentoring::store::Store::connect(&settings.database_url, 2).await.map_err(|error| error.to_string())?;
     match reverse_mentoring::demo::seed(&store, org).await.map_err(|error| error.message().to_owned())? {
         Some(seeded) => println!(
-            "seeded organisation '{org}': {} people, {} skills, {} programs, {} enrolments",
-            seeded.people, seeded.skills, seeded.programs, seeded.enrollments
+            "seeded organisation '{org}': {} people, {} skills, {} programs, {} enrolments, {} running relationships",
+            seeded.people, seeded.skills, seeded.programs, seeded.enrollments, seeded.matches
         ),
         None => println!("organisation '{org}' already has programs; nothing seeded"),
     }

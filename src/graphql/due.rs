@@ -20,7 +20,7 @@ const MEETING_GAP_DAYS: i64 = 30;
 pub enum DueKind {
     /// No meeting logged in the last month.
     NoRecentMeeting,
-    /// The other side recorded a learning that awaits your confirmation.
+    /// A learning your counterpart (or a coordinator) recorded awaits your confirmation.
     LearningToConfirm,
     /// You have not given feedback this month.
     FeedbackDue,
@@ -75,8 +75,8 @@ pub async fn due_items(ctx: &Context<'_>) -> Result<Vec<DueItem>> {
         }
         let learnings = loaders.load_one(LearningsOfMatch(pair.id)).await?.unwrap_or_default();
         for learning in learnings {
-            if learning.confirmed_at.is_none() && learning.recorded_by_person_id.is_some_and(|by| by != me) {
-                let message = "your counterpart recorded a learning for you to confirm".to_owned();
+            if learning.confirmed_at.is_none() && learning.recorded_by_person_id != Some(me) {
+                let message = "a learning recorded for your pair awaits your confirmation".to_owned();
                 due.push(DueItem {
                     kind: DueKind::LearningToConfirm,
                     pair: pair.clone(),

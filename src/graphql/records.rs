@@ -12,7 +12,7 @@ use super::matches::person;
 use super::people::Person;
 use super::skills::Skill;
 use crate::domain::record::{ActionItem as DomainActionItem, MeetingDraft};
-use crate::domain::relationship;
+use crate::domain::relationship::{self, MatchStatus};
 use crate::error::{Error, Result};
 use crate::store::entity::{feedback, learning, matched_pair, meeting};
 use crate::store::records::LearnedSkill;
@@ -54,18 +54,18 @@ impl Meeting {
         enums::stored::<crate::domain::record::MeetingFormat, _>(&self.row.format)
     }
     /// What was planned (the pair only).
-    async fn agenda(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.private(ctx).await?.agenda.clone())
+    async fn agenda(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(Some(self.private(ctx).await?.agenda.clone()))
     }
     /// What was said (the pair only).
-    async fn notes(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.private(ctx).await?.notes.clone())
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(Some(self.private(ctx).await?.notes.clone()))
     }
     /// Follow-ups with done flags (the pair only).
-    async fn action_items(&self, ctx: &Context<'_>) -> Result<Vec<ActionItem>> {
+    async fn action_items(&self, ctx: &Context<'_>) -> Result<Option<Vec<ActionItem>>> {
         let items: Vec<DomainActionItem> = serde_json::from_str(&self.private(ctx).await?.action_items)
             .map_err(|error| Error::Internal(format!("meeting {} action items: {error}", self.row.id)))?;
-        Ok(items.into_iter().map(|item| ActionItem { text: item.text, done: item.done }).collect())
+        Ok(Some(items.into_iter().map(|item| ActionItem { text: item.text, done: item.done }).collect()))
     }
     /// Bumped by every change; send it back as `expectedVersion`.
     async fn version(&self) -> i32 {
@@ -315,6 +315,11 @@ pub async fn pair_for(ctx: &Context<'_>, id: &ID, doing: &str) -> Result<matched
     match pair {
         Some(pair) => {
             access::require_pair_or_manager(ctx, &pair, doing).await?;
+            let proposal = !crate::store::parse_stored::<MatchStatus>(&pair.status)?.was_relationship();
+            if proposal && !viewer.has_any(access::MANAGERS) {
+                // Proposals stay with coordinators until approved; the pair cannot see or touch them.
+                return Err(Error::Forbidden(format!("{doing} is for the two people of this match and coordinators")));
+            }
             Ok(pair)
         }
         None if viewer.has_any(access::MANAGERS) => Err(Error::not_found("match")),

@@ -4,6 +4,7 @@ mod common;
 
 mod auth;
 mod batching;
+mod demo;
 mod enrollments;
 mod graphiql;
 mod health;
