@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use reverse_mentoring::auth::Role;
 use reverse_mentoring::config::{AuthMode, Config};
-use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 mod support;
@@ -21,19 +20,7 @@ const NESTED: &str = "query($p: ID!) { program(id: $p) { matches(first: 500) { e
 
 #[tokio::main]
 async fn main() {
-    let (url, backend, cleanup) = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin_url) => {
-            let name = format!("rm_bench_nested_{}", std::process::id());
-            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base).to_owned();
-            (format!("{base}/{name}"), "postgresql", Some((admin_url, name)))
-        }
-        Err(_) => {
-            let file = std::env::temp_dir().join(format!("rm-bench-nested-{}.db", std::process::id()));
-            (format!("sqlite://{}?mode=rwc", file.display()), "sqlite", None)
-        }
-    };
+    let (url, backend, cleanup) = support::fresh_database("rm_bench_nested").await;
     let mut config =
         Config::new(url, AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
     config.max_page_size = MATCHES as u64;
@@ -72,8 +59,5 @@ async fn main() {
         times[RUNS * 9 / 10],
         times[0]
     );
-    if let Some((admin_url, name)) = cleanup {
-        let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
-        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.expect("drop database");
-    }
+    support::drop_database(cleanup).await;
 }

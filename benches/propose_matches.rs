@@ -11,7 +11,7 @@ use chrono::Utc;
 use reverse_mentoring::auth::Role;
 use reverse_mentoring::config::{AuthMode, Config};
 use reverse_mentoring::store::entity::{enrollment, person, person_skill, program, skill};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde_json::json;
 use support::insert;
 
@@ -27,23 +27,6 @@ impl Dice {
     fn roll(&mut self, sides: u64) -> u64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % sides
-    }
-}
-
-/// A fresh database: `(url, backend name, database to drop afterwards with its admin url)`.
-async fn database() -> (String, String, Option<(String, String)>) {
-    match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin_url) => {
-            let name = format!("rm_bench_{}", std::process::id());
-            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base).to_owned();
-            (format!("{base}/{name}"), "postgresql".into(), Some((admin_url.clone(), name)))
-        }
-        Err(_) => {
-            let file = std::env::temp_dir().join(format!("rm-bench-{}.db", std::process::id()));
-            (format!("sqlite://{}?mode=rwc", file.display()), "sqlite".into(), None)
-        }
     }
 }
 
@@ -140,7 +123,7 @@ async fn seed(db: &DatabaseConnection) -> i64 {
 
 #[tokio::main]
 async fn main() {
-    let (url, backend, cleanup) = database().await;
+    let (url, backend, cleanup) = support::fresh_database("rm_bench").await;
     let config = Config::new(url, AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
     let app = reverse_mentoring::build(config).await.expect("build");
     let program = seed(app.store.connection()).await;
@@ -174,10 +157,7 @@ async fn main() {
             payload["unmatched"].as_array().map_or(0, Vec::len)
         );
     }
-    if let Some((admin_url, name)) = cleanup {
-        let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
-        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.expect("drop database");
-    }
+    support::drop_database(cleanup).await;
 }
 
 fn base64_id(id: i64) -> String {

@@ -8,7 +8,33 @@ use chrono::Utc;
 use reverse_mentoring::store::entity::{
     enrollment, feedback, learning, matched_pair, meeting, person, person_skill, program, skill,
 };
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+
+/// A fresh database for one bench run: a new PostgreSQL database beside `BENCH_DATABASE_URL`, or a
+/// new SQLite file. Returns its URL, the backend's name, and what `drop_database` needs afterwards.
+pub async fn fresh_database(prefix: &str) -> (String, &'static str, Option<(String, String)>) {
+    match std::env::var("BENCH_DATABASE_URL") {
+        Ok(admin_url) => {
+            let name = format!("{prefix}_{}", std::process::id());
+            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base).to_owned();
+            (format!("{base}/{name}"), "postgresql", Some((admin_url, name)))
+        }
+        Err(_) => {
+            let file = std::env::temp_dir().join(format!("{prefix}-{}.db", std::process::id()));
+            (format!("sqlite://{}?mode=rwc", file.display()), "sqlite", None)
+        }
+    }
+}
+
+/// Drops the PostgreSQL database `fresh_database` created, if any.
+pub async fn drop_database(cleanup: Option<(String, String)>) {
+    if let Some((admin_url, name)) = cleanup {
+        let admin = sea_orm::Database::connect(&admin_url).await.expect("connect");
+        admin.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.expect("drop database");
+    }
+}
 
 /// Inserts rows in chunks small enough for either backend's parameter limit.
 pub async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::ActiveModel>) {

@@ -12,6 +12,7 @@ use reverse_mentoring::auth::Role;
 use serde_json::{Value, json};
 
 use crate::common::factories::person;
+use crate::common::tables::{ADMIN, MANAGERS, NODE, Op, READERS, READERS_AND_PARTICIPANTS, op, text_at};
 use crate::common::{Gql, Session, TestApp};
 
 const ACME: &str = "acme";
@@ -20,12 +21,7 @@ const GLOBEX: &str = "globex";
 const PARTICIPANT: &str = "E5";
 
 const ALL: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst, Role::Lms, Role::Participant];
-const READERS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst];
-const READERS_AND_PARTICIPANTS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst, Role::Participant];
-const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
-const ADMIN: &[Role] = &[Role::Admin];
 
-const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
 const PERSON: &str = "query($id: ID!) { person(id: $id) { name } }";
 const PROGRAM: &str = "query($id: ID!) { program(id: $id) { name objectives { kind } } }";
 const PROGRAM_ENROLLMENTS: &str =
@@ -96,21 +92,6 @@ impl World {
         );
         ids
     }
-}
-
-/// One GraphQL call of a table, named for failure messages.
-struct Op {
-    name: &'static str,
-    doc: &'static str,
-    vars: Value,
-}
-
-fn op(name: &'static str, doc: &'static str, vars: Value) -> Op {
-    Op { name, doc, vars }
-}
-
-fn text_at(value: &Value, pointer: &str) -> String {
-    value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no {pointer} in {value}")).to_owned()
 }
 
 fn ids_of(connection: &Value) -> Vec<String> {

@@ -18,18 +18,16 @@ use reverse_mentoring::auth::Role;
 use serde_json::{Value, json};
 
 use crate::common::factories::person;
+use crate::common::tables::{
+    ADMIN, MANAGERS, MANAGERS_AND_PARTICIPANTS, NODE, Op, READERS, READERS_AND_PARTICIPANTS, op, text_at,
+};
 use crate::common::{Gql, Session, TestApp};
 
 const ACME: &str = "acme";
 const GLOBEX: &str = "globex";
 
 const ALL: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst, Role::Lms, Role::Participant];
-const READERS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst];
-const READERS_AND_PARTICIPANTS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst, Role::Participant];
-const MANAGERS: &[Role] = &[Role::Admin, Role::Coordinator];
-const MANAGERS_AND_PARTICIPANTS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Participant];
 const PARTICIPANTS: &[Role] = &[Role::Participant];
-const ADMIN: &[Role] = &[Role::Admin];
 
 /// Mentors, each with capacity 5: juniors; J1 reports to S1.
 const MENTORS: [&str; 3] = ["J1", "J2", "J3"];
@@ -41,7 +39,6 @@ const ASKS: [(&str, &str); 3] = [("S5", "J1"), ("S6", "J2"), ("S7", "J3")];
 /// The participant the role matrix acts as: an accepted mentee with no match and no request.
 const PARTICIPANT: &str = "S8";
 
-const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
 const MATCHES: &str = "query($p: ID!) { program(id: $p) { matches(first: 100) { nodes { id
     status program { id } mentor { employeeId } mentee { employeeId } mentorEnrollment { id } menteeEnrollment { id }
     explanation { score rulesChecked } } } } }";
@@ -97,21 +94,6 @@ impl World {
         ids.extend(self.requests.iter().map(String::as_str));
         ids
     }
-}
-
-/// One GraphQL call of a table, named for failure messages.
-struct Op {
-    name: &'static str,
-    doc: &'static str,
-    vars: Value,
-}
-
-fn op(name: &'static str, doc: &'static str, vars: Value) -> Op {
-    Op { name, doc, vars }
-}
-
-fn text_at(value: &Value, pointer: &str) -> String {
-    value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no {pointer} in {value}")).to_owned()
 }
 
 fn nodes<'v>(data: &'v Value, connection: &str) -> &'v [Value] {

@@ -22,6 +22,7 @@ use reverse_mentoring::auth::Role;
 use serde_json::{Value, json};
 
 use crate::common::factories::person;
+use crate::common::tables::{Op, op, text_at};
 use crate::common::{Gql, Session, TestApp};
 
 const ACME: &str = "acme";
@@ -129,21 +130,6 @@ impl World {
         ids.extend(self.people.values().chain(self.enrollments.values()).chain(&self.skills).cloned());
         ids
     }
-}
-
-/// One GraphQL call of a table, named for failure messages.
-struct Op {
-    name: &'static str,
-    doc: &'static str,
-    vars: Value,
-}
-
-fn op(name: &'static str, doc: &'static str, vars: Value) -> Op {
-    Op { name, doc, vars }
-}
-
-fn text_at(value: &Value, pointer: &str) -> String {
-    value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no {pointer} in {value}")).to_owned()
 }
 
 fn ids_at(value: &Value, pointer: &str) -> Vec<String> {

@@ -3,6 +3,7 @@
 //! with real tokens, so tests read like what a client does.
 
 pub mod factories;
+pub mod tables;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
