@@ -38,16 +38,7 @@ async fn main() {
     for _ in 0..RUNS {
         let before = store.statements_run();
         let started = Instant::now();
-        let response: serde_json::Value = client
-            .post(format!("http://{address}/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": NESTED, "variables": { "p": program } }))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let response = support::post_graphql(&client, address, &token, NESTED, json!({ "p": program })).await;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         statements = store.statements_run() - before;
         assert!(response.get("errors").is_none(), "{response}");

@@ -137,16 +137,7 @@ async fn main() {
     let query = "mutation($p: ID!) { proposeMatches(programId: $p) { matchedCount totalScore unmatched { reason } } }";
     for run in 1..=3 {
         let started = Instant::now();
-        let response: serde_json::Value = client
-            .post(format!("http://{address}/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": query, "variables": { "p": id } }))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let response = support::post_graphql(&client, address, &token, query, json!({ "p": id })).await;
         let seconds = started.elapsed().as_secs_f64();
         let payload = &response["data"]["proposeMatches"];
         assert!(response.get("errors").is_none(), "{response}");

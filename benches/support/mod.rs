@@ -36,6 +36,26 @@ pub async fn drop_database(cleanup: Option<(String, String)>) {
     }
 }
 
+/// POSTs one GraphQL request with a bearer token and returns the JSON body.
+pub async fn post_graphql(
+    client: &reqwest::Client,
+    address: std::net::SocketAddr,
+    token: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    client
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// Inserts rows in chunks small enough for either backend's parameter limit.
 pub async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::ActiveModel>) {
     for chunk in rows.chunks(100) {

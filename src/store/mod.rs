@@ -13,6 +13,7 @@ pub mod people;
 pub mod programs;
 pub mod records;
 pub mod relationships;
+pub mod requests;
 pub mod roster;
 pub mod skills;
 
