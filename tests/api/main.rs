@@ -12,6 +12,7 @@ mod matching;
 mod people;
 mod programs;
 mod relationships;
+mod requests;
 mod schema;
 mod skills;
 mod tenancy;
