@@ -27,6 +27,9 @@ pub fn for_org(store: Store, org: String) -> Loaders {
 /// Key: a person by id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PersonId(pub i64);
+/// Key: a person by employee id (managers are linked that way).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct EmployeeId(pub String);
 /// Key: a skill by id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SkillId(pub i64);
@@ -149,5 +152,15 @@ impl Loader<FeedbackOfMatch> for OrgLoader {
     async fn load(&self, keys: &[FeedbackOfMatch]) -> Result<HashMap<FeedbackOfMatch, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
         Ok(grouped(self.scoped().feedback_of(&ids).await?, |row| FeedbackOfMatch(row.match_id)))
+    }
+}
+
+impl Loader<EmployeeId> for OrgLoader {
+    type Value = person::Model;
+    type Error = Error;
+    async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, person::Model>, Error> {
+        let ids: Vec<String> = keys.iter().map(|key| key.0.clone()).collect();
+        let rows = self.scoped().people_by_employee_id_list(&ids).await?;
+        Ok(by_id(rows, |row| EmployeeId(row.employee_id.clone())))
     }
 }

@@ -8,7 +8,7 @@ use super::connection::{IdConnection, PageArgs, connection};
 use super::enrollments::Enrollment;
 use super::enums::{self, EmploymentStatus, Generation, SkillRelation};
 use super::ids::{self, Kind};
-use super::loaders::{Loaders, SkillId, SkillsOfPerson};
+use super::loaders::{EmployeeId, Loaders, SkillId, SkillsOfPerson};
 use super::skills::Skill;
 use crate::auth::Role;
 use crate::domain::person::{MAX_BATCH, PersonDraft};
@@ -64,7 +64,8 @@ impl Person {
     async fn manager(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         let Some(manager) = self.0.manager_employee_id.as_deref() else { return Ok(None) };
         access::viewer(ctx).require(READERS, "reading another person's profile")?;
-        Ok(access::scoped(ctx).person_by_employee_id(manager).await?.map(Person))
+        let row = ctx.data_unchecked::<Loaders>().load_one(EmployeeId(manager.to_owned())).await?;
+        Ok(row.map(Person))
     }
     /// Self-declared generation.
     async fn generation(&self) -> Result<Option<Generation>> {

@@ -236,3 +236,20 @@ async fn skills_are_offered_and_wanted_with_levels() {
     assert_eq!(admin.gql(remove, json!({ "p": ids[0], "s": ai })).await.data()["removePersonSkill"], true);
     assert_eq!(admin.gql(remove, json!({ "p": ids[0], "s": ai })).await.data()["removePersonSkill"], false);
 }
+
+#[tokio::test]
+async fn managers_resolve_through_their_employee_id_even_when_imported_later() {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin("acme");
+    let mut report = person("E2", "Ben", "Sales", 3);
+    report["managerEmployeeId"] = json!("E1");
+    admin.upsert_people(json!([report])).await;
+    let query = "{ people { edges { node { employeeId manager { employeeId } } } } }";
+    let before = admin.gql(query, json!({})).await;
+    assert_eq!(before.data()["people"]["edges"], json!([{ "node": { "employeeId": "E2", "manager": null } }]));
+    admin.upsert_people(json!([person("E1", "Ada", "Sales", 9)])).await;
+    let after = admin.gql(query, json!({})).await;
+    let expected = json!([{ "node": { "employeeId": "E2", "manager": { "employeeId": "E1" } } },
+                          { "node": { "employeeId": "E1", "manager": null } }]);
+    assert_eq!(after.data()["people"]["edges"], expected);
+}
