@@ -10,8 +10,8 @@ use std::time::Instant;
 use chrono::Utc;
 use reverse_mentoring::auth::Role;
 use reverse_mentoring::config::{AuthMode, Config};
-use reverse_mentoring::store::entity::{enrollment, person, person_skill, program, skill};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use reverse_mentoring::store::entity::{person, person_skill, skill};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use serde_json::json;
 use support::insert;
 
@@ -85,40 +85,7 @@ async fn seed(db: &DatabaseConnection) -> i64 {
         }
     }
     insert::<person_skill::Entity>(db, links).await;
-    let program = program::Entity::insert(program::ActiveModel {
-        org_id: Set(ORG.into()),
-        name: Set("Bench".into()),
-        description: Set(String::new()),
-        kind: Set("REVERSE".into()),
-        status: Set("ENROLLING".into()),
-        starts_on: Set(now.date_naive()),
-        ends_on: Set(now.date_naive() + chrono::Duration::days(365)),
-        relationship_months: Set(6),
-        matching_rules: Set(r#"{"different_department":true}"#.into()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec(db)
-    .await
-    .expect("program")
-    .last_insert_id;
-    let enrollments = (0..2 * SIDE).map(|n| enrollment::ActiveModel {
-        org_id: Set(ORG.into()),
-        program_id: Set(program),
-        person_id: Set(n as i64 + 1),
-        role: Set(if n < SIDE { "MENTOR" } else { "MENTEE" }.into()),
-        status: Set("ACCEPTED".into()),
-        capacity: Set((n < SIDE).then_some(1)),
-        goals: Set(String::new()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
-    insert::<enrollment::Entity>(db, enrollments.collect()).await;
-    program
+    support::seed_program(db, ORG, "ENROLLING", r#"{"different_department":true}"#, SIDE).await
 }
 
 #[tokio::main]

@@ -63,6 +63,46 @@ pub async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::Active
     }
 }
 
+/// A REVERSE program in `status` with accepted enrolments: people 1..=`side` as mentors
+/// (capacity 1), the next `side` as mentees. Returns the program's row id.
+pub async fn seed_program(db: &DatabaseConnection, org: &str, status: &str, rules: &str, side: usize) -> i64 {
+    let now = Utc::now();
+    let program = program::Entity::insert(program::ActiveModel {
+        org_id: Set(org.into()),
+        name: Set("Bench".into()),
+        description: Set(String::new()),
+        kind: Set("REVERSE".into()),
+        status: Set(status.into()),
+        starts_on: Set(now.date_naive()),
+        ends_on: Set(now.date_naive() + chrono::Duration::days(365)),
+        relationship_months: Set(6),
+        matching_rules: Set(rules.into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .expect("program")
+    .last_insert_id;
+    let enrollments = (0..2 * side).map(|n| enrollment::ActiveModel {
+        org_id: Set(org.into()),
+        program_id: Set(program),
+        person_id: Set(n as i64 + 1),
+        role: Set(if n < side { "MENTOR" } else { "MENTEE" }.into()),
+        status: Set("ACCEPTED".into()),
+        capacity: Set((n < side).then_some(1)),
+        goals: Set(String::new()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    insert::<enrollment::Entity>(db, enrollments.collect()).await;
+    program
+}
+
 /// Seeds org "acme" with a program of `count` ACTIVE matches, each with two meetings, a learning
 /// and a feedback, straight into the database; returns the program's global id.
 pub async fn seed_matches(db: &DatabaseConnection, count: usize) -> String {
@@ -103,39 +143,7 @@ pub async fn seed_matches(db: &DatabaseConnection, count: usize) -> String {
         },
     );
     insert::<person_skill::Entity>(db, links.collect()).await;
-    let program = program::Entity::insert(program::ActiveModel {
-        org_id: Set("acme".into()),
-        name: Set("Big".into()),
-        description: Set(String::new()),
-        kind: Set("REVERSE".into()),
-        status: Set("ACTIVE".into()),
-        starts_on: Set(now.date_naive()),
-        ends_on: Set(now.date_naive()),
-        relationship_months: Set(6),
-        matching_rules: Set("{}".into()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec(db)
-    .await
-    .expect("program")
-    .last_insert_id;
-    let enrollments = (0..2 * count).map(|n| enrollment::ActiveModel {
-        org_id: Set("acme".into()),
-        program_id: Set(program),
-        person_id: Set(n as i64 + 1),
-        role: Set(if n < count { "MENTOR" } else { "MENTEE" }.into()),
-        status: Set("ACCEPTED".into()),
-        capacity: Set(Some(1)),
-        goals: Set(String::new()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
-    insert::<enrollment::Entity>(db, enrollments.collect()).await;
+    let program = seed_program(db, "acme", "ACTIVE", "{}", count).await;
     let matches = (0..count).map(|n| matched_pair::ActiveModel {
         org_id: Set("acme".into()), program_id: Set(program), mentor_enrollment_id: Set(n as i64 + 1),
         mentee_enrollment_id: Set((count + n) as i64 + 1), mentor_person_id: Set(n as i64 + 1), mentee_person_id: Set((count + n) as i64 + 1),

@@ -310,39 +310,40 @@ impl RecordsMutation {
 /// The match `id` names, if the viewer may write its records (the pair or a coordinator).
 pub async fn pair_for(ctx: &Context<'_>, id: &ID, doing: &str) -> Result<matched_pair::Model> {
     let number = ids::decode("matchId", id, Kind::Match)?;
-    let viewer = access::viewer(ctx);
     let pair = access::scoped(ctx).matched_pair(number).await?;
-    match pair {
-        Some(pair) => {
-            access::require_pair_or_manager(ctx, &pair, doing).await?;
-            let proposal = !crate::store::parse_stored::<MatchStatus>(&pair.status)?.was_relationship();
-            if proposal && !viewer.has_any(access::MANAGERS) {
-                // Proposals stay with coordinators until approved; the pair cannot see or touch them.
-                return Err(Error::Forbidden(format!("{doing} is for the two people of this match and coordinators")));
-            }
-            Ok(pair)
-        }
-        None if viewer.has_any(access::MANAGERS) => Err(Error::not_found("match")),
-        None => Err(Error::Forbidden(format!("{doing} is for the two people of this match and coordinators"))),
-    }
+    writable_pair(ctx, pair, "match", doing).await
 }
 
 async fn meeting_for(ctx: &Context<'_>, id: &ID, doing: &str) -> Result<(i64, matched_pair::Model)> {
     let number = ids::decode("id", id, Kind::Meeting)?;
     let store = access::scoped(ctx);
-    let meeting = store.meeting(number).await?;
-    let pair = match &meeting {
+    let pair = match store.meeting(number).await? {
         Some(meeting) => store.matched_pair(meeting.match_id).await?,
         None => None,
     };
-    match pair {
-        Some(pair) => {
-            access::require_pair_or_manager(ctx, &pair, doing).await?;
-            Ok((number, pair))
-        }
-        None if access::viewer(ctx).has_any(access::MANAGERS) => Err(Error::not_found("meeting")),
-        None => Err(Error::Forbidden(format!("{doing} is for the two people of this match and coordinators"))),
+    Ok((number, writable_pair(ctx, pair, "meeting", doing).await?))
+}
+
+/// The pair's records are written by the two people of a running (or finished) relationship and
+/// by coordinators. Anyone else is refused before learning whether `what` exists; proposals stay
+/// with coordinators until approved.
+async fn writable_pair(
+    ctx: &Context<'_>,
+    pair: Option<matched_pair::Model>,
+    what: &str,
+    doing: &str,
+) -> Result<matched_pair::Model> {
+    let manager = access::viewer(ctx).has_any(access::MANAGERS);
+    let refused = || Error::Forbidden(format!("{doing} is for the two people of this match and coordinators"));
+    let Some(pair) = pair else {
+        return Err(if manager { Error::not_found(what) } else { refused() });
+    };
+    access::require_pair_or_manager(ctx, &pair, doing).await?;
+    let proposal = !crate::store::parse_stored::<MatchStatus>(&pair.status)?.was_relationship();
+    if proposal && !manager {
+        return Err(refused());
     }
+    Ok(pair)
 }
 
 /// Whether the viewer may read a match's records: directory readers, or one of the pair.
