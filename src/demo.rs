@@ -227,7 +227,8 @@ async fn relationships(scoped: &Scoped<'_>, program_id: i64, skills: &[(i64, boo
     for (n, proposal) in run.stored.iter().enumerate() {
         let pair = scoped.decide_match(proposal.id, true, None).await?;
         let meeting = MeetingDraft {
-            held_at: Utc::now() - chrono::Duration::days(3 + n as i64 * 5),
+            // Relationships start on the day of seeding, and a meeting lies within its relationship.
+            held_at: Utc::now(),
             minutes: 30 + 15 * (n as i32 % 3),
             format: [MeetingFormat::Video, MeetingFormat::InPerson, MeetingFormat::Chat][n % 3],
             agenda: "Goals for the relationship; first hands-on session".into(),

@@ -55,6 +55,13 @@ enum Command {
         #[arg(long, default_value = "acme")]
         org: String,
     },
+    /// List stored records of an organisation that break the rules on dates and employment
+    /// (exit status 1 when there are any).
+    CheckRecords {
+        /// The organisation to check.
+        #[arg(long)]
+        org: String,
+    },
     /// Print the GraphQL schema (SDL).
     PrintSchema,
     /// Solve a `peer.py gen` file and print `matched=K total=T seconds=S` like `peer.py solve`.
@@ -140,6 +147,7 @@ async fn main() -> ExitCode {
         Some(Command::Token(args)) => token(&cli.settings, args),
         Some(Command::SeedDemo { org }) => seed(&cli.settings, &org).await,
         Some(Command::MatchBench { file, objective }) => match_bench(&file, &objective),
+        Some(Command::CheckRecords { org }) => check_records(&cli.settings, &org).await,
         Some(Command::PrintSchema) => {
             print!("{}", reverse_mentoring::graphql::sdl());
             Ok(())
@@ -199,6 +207,24 @@ fn token(settings: &Settings, args: TokenArgs) -> Result<(), String> {
     let token = keys.issue(&args.org, &args.sub, &roles, Some(employee_id), chrono::Duration::hours(args.hours))?;
     println!("{token}");
     Ok(())
+}
+
+async fn check_records(settings: &Settings, org: &str) -> Result<(), String> {
+    let store =
+        reverse_mentoring::store::Store::connect(&settings.database_url, 2).await.map_err(|error| error.to_string())?;
+    let scoped = store.scoped(org, "check-records");
+    scoped.apply_due_departures().await.map_err(|error| error.message().to_owned())?;
+    let problems = scoped.record_problems().await.map_err(|error| error.message().to_owned())?;
+    for problem in &problems {
+        println!("{}\t{:?}:{}\t{}", problem.kind, problem.subject, problem.id, problem.message);
+    }
+    match problems.len() {
+        0 => {
+            println!("organisation '{org}': no record breaks the rules");
+            Ok(())
+        }
+        count => Err(format!("organisation '{org}': {count} record(s) break the rules")),
+    }
 }
 
 async fn seed(settings: &Settings, org: &str) -> Result<(), String> {

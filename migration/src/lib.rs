@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_matching;
 mod m20261122_000003_relationship_records;
+mod m20261202_000004_records_in_time;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_matching::Migration),
             Box::new(m20261122_000003_relationship_records::Migration),
+            Box::new(m20261202_000004_records_in_time::Migration),
         ]
     }
 }

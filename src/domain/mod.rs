@@ -3,6 +3,7 @@
 //! changes are allowed. Read this first to learn what the service means.
 
 pub mod enrollment;
+pub mod integrity;
 pub mod matching;
 pub mod person;
 pub mod program;
@@ -10,6 +11,7 @@ pub mod record;
 pub mod relationship;
 pub mod skill;
 pub mod text;
+pub mod timeline;
 
 use thiserror::Error;
 

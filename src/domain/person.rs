@@ -63,7 +63,7 @@ pub struct PersonDraft {
     pub generation: Option<Generation>,
     /// First day of employment.
     pub hired_on: Option<NaiveDate>,
-    /// Last day of employment, for people who already left.
+    /// Last working day, for people who left or are leaving.
     pub left_on: Option<NaiveDate>,
 }
 
@@ -88,9 +88,7 @@ pub struct PersonRecord {
     pub generation: Option<Generation>,
     /// First day of employment.
     pub hired_on: Option<NaiveDate>,
-    /// Employment status, derived from `left_on`.
-    pub status: EmploymentStatus,
-    /// Last day of employment.
+    /// Last working day (the status follows from it and today's date, see `timeline`).
     pub left_on: Option<NaiveDate>,
 }
 
@@ -115,7 +113,6 @@ impl PersonDraft {
             manager_employee_id,
             generation: self.generation,
             hired_on: self.hired_on,
-            status: if self.left_on.is_some() { EmploymentStatus::Left } else { EmploymentStatus::Active },
             left_on: self.left_on,
             employee_id,
         })
@@ -152,11 +149,9 @@ mod tests {
     }
 
     #[test]
-    fn a_valid_entry_is_active_until_it_has_a_departure() {
-        let record = draft().validate().unwrap();
-        assert_eq!(record.status, EmploymentStatus::Active);
+    fn a_valid_entry_keeps_its_departure_date() {
         let left = PersonDraft { left_on: NaiveDate::from_ymd_opt(2026, 1, 31), ..draft() };
-        assert_eq!(left.validate().unwrap().status, EmploymentStatus::Left);
+        assert_eq!(left.validate().unwrap().left_on, NaiveDate::from_ymd_opt(2026, 1, 31));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What every resolver starts with: the viewer, their scoped store, and their own person.
 
 use async_graphql::Context;
+use chrono::Utc;
 
 use crate::auth::{Role, Viewer};
 use crate::domain::relationship::PairSide;
@@ -29,27 +30,48 @@ pub fn scoped<'a>(ctx: &Context<'a>) -> Scoped<'a> {
 /// The viewer's directory entry, looked up once per request.
 pub type OwnPerson = tokio::sync::OnceCell<Option<person::Model>>;
 
-/// The viewer's own directory entry; FORBIDDEN when the token names none that exists.
+/// The viewer's own directory entry; FORBIDDEN when the token names none that exists, or a
+/// person who has left the company (their participant access ends with their last day).
 pub async fn own_person(ctx: &Context<'_>) -> Result<person::Model> {
     let viewer = viewer(ctx);
     let Some(employee_id) = viewer.employee_id.as_deref() else {
         return Err(Error::Forbidden("this token does not name a person (no employee_id claim)".into()));
     };
-    let cell = ctx.data_unchecked::<OwnPerson>();
-    let own = cell.get_or_try_init(|| async { scoped(ctx).person_by_employee_id(employee_id).await }).await?;
-    own.clone()
-        .ok_or_else(|| Error::Forbidden(format!("employee {employee_id} named by this token is not in the directory")))
+    let own = lookup_own(ctx, employee_id).await?.ok_or_else(|| {
+        Error::Forbidden(format!("employee {employee_id} named by this token is not in the directory"))
+    })?;
+    refuse_departed(&own)?;
+    Ok(own)
 }
 
-/// The viewer's person id when they are a participant in the directory, else `None` (no error).
-pub async fn participant_person(ctx: &Context<'_>) -> Result<Option<i64>> {
-    if !viewer(ctx).has(Role::Participant) || viewer(ctx).employee_id.is_none() {
-        return Ok(None);
+async fn lookup_own(ctx: &Context<'_>, employee_id: &str) -> Result<Option<person::Model>> {
+    let cell = ctx.data_unchecked::<OwnPerson>();
+    Ok(cell.get_or_try_init(|| async { scoped(ctx).person_by_employee_id(employee_id).await }).await?.clone())
+}
+
+fn refuse_departed(own: &person::Model) -> Result<()> {
+    match own.left_on.filter(|_| own.employment().has_left(Utc::now().date_naive())) {
+        Some(left_on) => Err(Error::Forbidden(format!(
+            "employee {} left the company on {left_on}; their participant access ended",
+            own.employee_id
+        ))),
+        None => Ok(()),
     }
-    match own_person(ctx).await {
-        Ok(person) => Ok(Some(person.id)),
-        Err(Error::Forbidden(_)) => Ok(None),
-        Err(error) => Err(error),
+}
+
+/// The viewer's person id when they are a participant in the directory, else `None`; a
+/// participant who has left the company gets FORBIDDEN with the reason.
+pub async fn participant_person(ctx: &Context<'_>) -> Result<Option<i64>> {
+    let viewer = viewer(ctx);
+    let Some(employee_id) = viewer.employee_id.as_deref().filter(|_| viewer.has(Role::Participant)) else {
+        return Ok(None);
+    };
+    match lookup_own(ctx, employee_id).await? {
+        Some(own) => {
+            refuse_departed(&own)?;
+            Ok(Some(own.id))
+        }
+        None => Ok(None),
     }
 }
 

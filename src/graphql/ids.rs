@@ -28,6 +28,8 @@ pub enum Kind {
     Meeting,
     /// A skill learned in a match.
     Learning,
+    /// One side's feedback on a match.
+    Feedback,
 }
 
 impl Kind {
@@ -42,6 +44,7 @@ impl Kind {
             Kind::MatchRequest => "MatchRequest",
             Kind::Meeting => "Meeting",
             Kind::Learning => "Learning",
+            Kind::Feedback => "Feedback",
         }
     }
 
@@ -56,6 +59,7 @@ impl Kind {
             Kind::MatchRequest,
             Kind::Meeting,
             Kind::Learning,
+            Kind::Feedback,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)

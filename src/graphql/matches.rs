@@ -139,8 +139,11 @@ impl Match {
         let rows = ctx.data_unchecked::<Loaders>().load_one(FeedbackOfMatch(self.0.id)).await?.unwrap_or_default();
         let mut latest: BTreeMap<(i64, String), feedback::Model> = BTreeMap::new();
         for row in rows.into_iter().filter(|row| own.is_none_or(|own| row.respondent_person_id == own)) {
-            // Rows come oldest first, so the last one per person and month wins.
-            latest.insert((row.respondent_person_id, row.period.clone()), row);
+            // Latest means by submittedAt, ties broken by id, whatever order the rows came in.
+            let key = (row.respondent_person_id, row.period.clone());
+            if latest.get(&key).is_none_or(|kept| (row.submitted_at, row.id) > (kept.submitted_at, kept.id)) {
+                latest.insert(key, row);
+            }
         }
         Ok(latest.into_values().map(Feedback).collect())
     }

@@ -34,6 +34,7 @@ pub struct Query(
     programs::ProgramsQuery,
     requests::RequestsQuery,
     audit::AuditQuery,
+    audit::IntegrityQuery,
 );
 
 /// Every mutation.

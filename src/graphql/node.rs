@@ -10,7 +10,7 @@ use super::ids::{self, Kind};
 use super::matches::Match;
 use super::people::Person;
 use super::programs::Program;
-use super::records::{Learning, Meeting, may_read_records};
+use super::records::{Feedback, Learning, Meeting, may_read_records};
 use super::requests::MatchRequest;
 use super::skills::Skill;
 use crate::domain::relationship::MatchStatus;
@@ -40,6 +40,8 @@ pub enum Node {
     Meeting(Meeting),
     /// A skill learned in a match.
     Learning(Learning),
+    /// One side's feedback on a match.
+    Feedback(Feedback),
 }
 
 /// The caller, as the token describes them.
@@ -181,6 +183,20 @@ impl NodeQuery {
                     let pair = store.matched_pair(row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
                     readable(ctx, &pair).await?;
                     Some(Node::Learning(Learning(row)))
+                }
+                None => None,
+            },
+            Kind::Feedback => match store.feedback(id).await? {
+                Some(row) => {
+                    let pair = store.matched_pair(row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+                    readable(ctx, &pair).await?;
+                    // Like `Match.feedback`: within the pair, each person reads only their own answers.
+                    if !viewer.has_any(READERS)
+                        && access::participant_person(ctx).await? != Some(row.respondent_person_id)
+                    {
+                        return Err(Error::Forbidden("each person of the pair reads only their own feedback".into()));
+                    }
+                    Some(Node::Feedback(Feedback(row)))
                 }
                 None => None,
             },

@@ -75,11 +75,11 @@ impl Person {
     async fn hired_on(&self) -> Option<NaiveDate> {
         self.0.hired_on
     }
-    /// Still employed or left.
+    /// ACTIVE until the day after the last working day, then LEFT.
     async fn employment_status(&self) -> Result<EmploymentStatus> {
         enums::stored::<crate::domain::person::EmploymentStatus, _>(&self.0.employment_status)
     }
-    /// Last day of employment.
+    /// Last working day; a date today or later is a scheduled departure (a notice period).
     async fn left_on(&self) -> Option<NaiveDate> {
         self.0.left_on
     }
@@ -295,11 +295,20 @@ impl PeopleMutation {
         })
     }
 
-    /// Records that a person left the company (their status becomes LEFT).
+    /// Records a person's last working day. A past day takes effect at once (status LEFT, running
+    /// relationships ended ENDED_EARLY / LEFT_COMPANY on that day); today or later is a notice
+    /// period: the person stays employed and matched until then, and it can be moved or cancelled.
     async fn record_departure(&self, ctx: &Context<'_>, person_id: ID, left_on: NaiveDate) -> Result<Person> {
         access::viewer(ctx).require(&[Role::Admin], "recording a departure")?;
         let id = ids::decode("personId", &person_id, Kind::Person)?;
-        Ok(Person(access::scoped(ctx).record_departure(id, left_on).await?))
+        Ok(Person(access::scoped(ctx).record_departure(id, Some(left_on)).await?))
+    }
+
+    /// Cancels a departure that has not taken effect yet (the last day is today or later).
+    async fn cancel_departure(&self, ctx: &Context<'_>, person_id: ID) -> Result<Person> {
+        access::viewer(ctx).require(&[Role::Admin], "cancelling a departure")?;
+        let id = ids::decode("personId", &person_id, Kind::Person)?;
+        Ok(Person(access::scoped(ctx).record_departure(id, None).await?))
     }
 
     /// Sets a skill a person offers (level = proficiency) or wants (level = priority), 1-5.

@@ -173,6 +173,10 @@ pub struct Feedback(pub feedback::Model);
 
 #[Object]
 impl Feedback {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Feedback, self.0.id)
+    }
     /// Who gave it.
     async fn respondent(&self, ctx: &Context<'_>) -> Result<Person> {
         person(ctx, self.0.respondent_person_id).await

@@ -29,6 +29,11 @@ pub async fn execute(
         }
     };
     tracing::Span::current().record("org", viewer.org.as_str());
+    // Departures whose last day went by take effect before anything reads the org's records.
+    if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
+        tracing::error!(?error, "applying due departures failed");
+        return error_response(StatusCode::INTERNAL_SERVER_ERROR, &error);
+    }
     let (viewer, loaders, own_person) = request_data(&state.store, viewer);
     let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
     for error in &mut response.errors {

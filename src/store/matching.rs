@@ -5,7 +5,7 @@
 //! (a no-op UPDATE), so concurrent approvals or acceptances for one mentor queue up
 //! and each sees the others' result before counting free slots.
 
-use chrono::Utc;
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -18,10 +18,11 @@ use super::entity::{enrollment, matched_pair, program};
 use super::page::{self, Page, PageRequest};
 use super::programs::rules_of;
 use super::roster::{Proposals, Roster};
-use super::{Scoped, now, parse_stored};
+use super::{Scoped, now, parse_stored, today};
 use crate::domain::matching::{self, MatchExplanation, MatchingOutcome, Rule, RuleViolation};
 use crate::domain::program::ProgramStatus;
 use crate::domain::relationship::{self, MatchSource, MatchStatus};
+use crate::domain::timeline::{self, Party};
 use crate::error::{Error, Result};
 
 /// What a proposal run produced.
@@ -113,7 +114,8 @@ impl Scoped<'_> {
         if approve {
             self.lock_enrollment(&txn, row.mentor_enrollment_id).await?;
             self.check_slot_and_mentee(&txn, &row).await?;
-            let start = relationship::start_date(Utc::now().date_naive(), program.starts_on);
+            let start = relationship::start_date(today(), program.starts_on);
+            self.check_employed_from(&txn, (row.mentor_person_id, row.mentee_person_id), start).await?;
             active.started_on = Set(Some(start));
             active.planned_end_on = Set(Some(relationship::planned_end(start, program.relationship_months)));
         } else {
@@ -135,8 +137,9 @@ impl Scoped<'_> {
         let txn = self.begin().await?;
         let program = self.program_open_for_matching(&txn, pair.program_id).await?;
         self.lock_enrollment(&txn, pair.mentor_enrollment_id).await?;
-        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
         let ids = (pair.mentor_enrollment_id, pair.mentee_enrollment_id);
+        self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
+        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
         let violations = self.violations(&roster, ids)?;
         let (overridden, refused): (Vec<RuleViolation>, Vec<RuleViolation>) =
             violations.into_iter().partition(|violation| pair.overrides.contains(&violation.rule));
@@ -191,11 +194,50 @@ impl Scoped<'_> {
         mut row: matched_pair::ActiveModel,
         program: &program::Model,
     ) -> matched_pair::ActiveModel {
-        let start = relationship::start_date(Utc::now().date_naive(), program.starts_on);
+        let start = relationship::start_date(today(), program.starts_on);
         row.status = Set(MatchStatus::Active.as_str().to_owned());
         row.started_on = Set(Some(start));
         row.planned_end_on = Set(Some(relationship::planned_end(start, program.relationship_months)));
         row
+    }
+
+    /// A new relationship starting on `start` needs both people employed that day: hired by
+    /// then, and not gone before it (a notice period that ends later is fine).
+    pub(super) async fn check_employed_from(
+        &self,
+        txn: &DatabaseTransaction,
+        (mentor, mentee): (i64, i64),
+        start: NaiveDate,
+    ) -> Result<()> {
+        let mut pair = Vec::with_capacity(2);
+        for (side, id) in [("mentor", mentor), ("mentee", mentee)] {
+            let person = self.person_in(txn, id).await?.ok_or_else(|| Error::not_found("person"))?;
+            pair.push(Party { side, employment: person.employment() });
+        }
+        timeline::check_relationship_start(start, [pair[0], pair[1]])?;
+        Ok(())
+    }
+
+    /// [`Self::check_employed_from`] for two enrolments (unknown ones are left to the engine's checks).
+    pub(super) async fn check_enrolled_employed_from(
+        &self,
+        txn: &DatabaseTransaction,
+        (mentor, mentee): (i64, i64),
+        start: NaiveDate,
+    ) -> Result<()> {
+        let person = |id| async move {
+            Ok::<_, Error>(
+                enrollment::Entity::find_by_id(id)
+                    .filter(enrollment::Column::OrgId.eq(self.org))
+                    .one(txn)
+                    .await?
+                    .map(|row| row.person_id),
+            )
+        };
+        match (person(mentor).await?, person(mentee).await?) {
+            (Some(mentor), Some(mentee)) => self.check_employed_from(txn, (mentor, mentee), start).await,
+            _ => Ok(()),
+        }
     }
 
     pub(super) fn violations(&self, roster: &Roster, (mentor, mentee): (i64, i64)) -> Result<Vec<RuleViolation>> {

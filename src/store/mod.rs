@@ -5,8 +5,10 @@
 //! mutation writes its audit event in the same transaction as the change.
 
 pub mod audit;
+pub mod departures;
 pub mod enrollments;
 pub mod entity;
+pub mod integrity;
 pub mod matching;
 pub mod page;
 pub mod people;
@@ -89,6 +91,12 @@ impl<'a> Scoped<'a> {
         self.org
     }
 
+    /// The same organisation acting as someone else in the audit trail (e.g. `system` for
+    /// effects that come due on their own).
+    pub fn with_actor(&self, actor: &'a str) -> Scoped<'a> {
+        Scoped { actor, ..*self }
+    }
+
     /// Starts a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a deferred transaction that read first could not
     /// upgrade later and would fail instead of waiting its turn.
@@ -105,6 +113,11 @@ impl<'a> Scoped<'a> {
 pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Utc};
     Utc::now().trunc_subsecs(6)
+}
+
+/// Today's date (UTC): the day departures, meeting dates and record windows are judged on.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 /// Parses text the store wrote; a failure means the row was written by something else.

@@ -2,17 +2,18 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
 
 use super::audit::Change;
+use super::departures::{DepartureSource, status_after};
 use super::entity::{person, person_skill};
 use super::page::{self, Page, PageRequest};
-use super::{Scoped, now};
-use crate::domain::person::{EmploymentStatus, Generation, PersonRecord, check_departure};
+use super::{Scoped, now, today};
+use crate::domain::person::{EmploymentStatus, Generation, PersonRecord};
 use crate::domain::skill::{SkillRelation, strength};
+use crate::domain::timeline::{Employment, departure_step};
 use crate::error::{Error, Result};
 
 /// Filters for listing people; all optional, combined with AND.
@@ -44,7 +45,8 @@ pub struct UpsertSummary {
 }
 
 impl Scoped<'_> {
-    /// Inserts or updates a batch by employee id, all or nothing.
+    /// Inserts or updates a batch by employee id, all or nothing. A changed `leftOn` goes
+    /// through the one departure path, like `recordDeparture`.
     pub async fn upsert_people(&self, records: Vec<PersonRecord>) -> Result<UpsertSummary> {
         let txn = self.begin().await?;
         let ids: Vec<&str> = records.iter().map(|record| record.employee_id.as_str()).collect();
@@ -55,10 +57,20 @@ impl Scoped<'_> {
             match existing.get(&record.employee_id) {
                 Some(row) if same_person(row, record) => unchanged += 1,
                 Some(row) => {
+                    let step = departure_step(
+                        Employment { hired_on: record.hired_on, left_on: row.left_on },
+                        record.left_on,
+                        today(),
+                    )
+                    .map_err(|error| Error::BadInput(format!("employee {}: {error}", record.employee_id)))?;
                     let mut active = row.clone().into_active_model();
                     fill(&mut active, record);
+                    if let Some(status) = status_after(step) {
+                        active.employment_status = Set(status.as_str().to_owned());
+                    }
                     active.version = Set(row.version + 1);
-                    active.update(&txn).await?;
+                    let after = active.update(&txn).await?;
+                    self.depart(&txn, row, &after, step, DepartureSource::DirectoryImport).await?;
                     updated += 1;
                 }
                 None => {
@@ -69,6 +81,8 @@ impl Scoped<'_> {
                         ..Default::default()
                     };
                     fill(&mut active, record);
+                    let employment = Employment { hired_on: record.hired_on, left_on: record.left_on };
+                    active.employment_status = Set(employment.status(today()).as_str().to_owned());
                     to_insert.push(active);
                     created += 1;
                 }
@@ -102,29 +116,6 @@ impl Scoped<'_> {
             .all(db)
             .await?;
         Ok(rows.into_iter().map(|row| (row.employee_id.clone(), row)).collect())
-    }
-
-    /// Records that a person left the company on `left_on`.
-    pub async fn record_departure(&self, id: i64, left_on: NaiveDate) -> Result<person::Model> {
-        let txn = self.begin().await?;
-        let row = self.person_in(&txn, id).await?.ok_or_else(|| Error::not_found("person"))?;
-        check_departure(row.hired_on, Some(left_on))?;
-        if row.left_on == Some(left_on) {
-            return Ok(row);
-        }
-        let before = row.left_on;
-        let mut active = row.clone().into_active_model();
-        active.employment_status = Set(EmploymentStatus::Left.as_str().to_owned());
-        active.left_on = Set(Some(left_on));
-        active.version = Set(row.version + 1);
-        active.updated_at = Set(now());
-        let row = active.update(&txn).await?;
-        let ended = self.end_matches_of_person(&txn, id, left_on).await?;
-        let details = json!({ "employeeId": row.employee_id, "leftOn": left_on, "previousLeftOn": before, "matchesEnded": ended });
-        self.audit(&txn, Change { action: "person.departure", entity_type: "Person", entity_id: Some(id), details })
-            .await?;
-        txn.commit().await?;
-        Ok(row)
     }
 
     /// One person of the organisation.
@@ -283,7 +274,6 @@ fn fill(active: &mut person::ActiveModel, record: &PersonRecord) {
     active.manager_employee_id = Set(record.manager_employee_id.clone());
     active.generation = Set(record.generation.map(|generation| generation.as_str().to_owned()));
     active.hired_on = Set(record.hired_on);
-    active.employment_status = Set(record.status.as_str().to_owned());
     active.left_on = Set(record.left_on);
     active.updated_at = Set(now());
 }
@@ -297,7 +287,6 @@ fn same_person(row: &person::Model, record: &PersonRecord) -> bool {
         && row.manager_employee_id == record.manager_employee_id
         && row.generation.as_deref() == record.generation.map(Generation::as_str)
         && row.hired_on == record.hired_on
-        && row.employment_status == record.status.as_str()
         && row.left_on == record.left_on
 }
 

@@ -6,11 +6,12 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Into
 use serde_json::json;
 
 use super::audit::Change;
-use super::entity::{feedback, learning, matched_pair, meeting, skill};
-use super::{Scoped, now, parse_stored};
+use super::entity::{feedback, learning, matched_pair, meeting, person, skill};
+use super::{Scoped, now, parse_stored, today};
 use crate::domain::record::{self, MeetingDraft};
 use crate::domain::relationship::{MatchStatus, PairSide};
 use crate::domain::skill::{SkillCategory, name_key, skill_name};
+use crate::domain::timeline::{self, ActiveDays, Party};
 use crate::error::{Error, Result};
 
 /// The skill a learning is about: from the catalogue, or a new name added to it.
@@ -28,7 +29,7 @@ impl Scoped<'_> {
         let draft = draft.validate(Utc::now())?;
         let txn = self.begin().await?;
         let pair = self.match_in(&txn, match_id).await?.ok_or_else(|| Error::not_found("match"))?;
-        require_started(&pair)?;
+        self.check_meeting_dates(&txn, &pair, &draft).await?;
         let mut active = meeting::ActiveModel {
             org_id: Set(self.org.to_owned()),
             match_id: Set(match_id),
@@ -51,6 +52,8 @@ impl Scoped<'_> {
         let draft = draft.validate(Utc::now())?;
         let txn = self.begin().await?;
         let row = self.meeting_in(&txn, id).await?.ok_or_else(|| Error::not_found("meeting"))?;
+        let pair = self.match_in(&txn, row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+        self.check_meeting_dates(&txn, &pair, &draft).await?;
         let mut active = row.clone().into_active_model();
         fill(&mut active, &draft)?;
         active.version = Set(expected_version + 1);
@@ -75,6 +78,8 @@ impl Scoped<'_> {
     pub async fn delete_meeting(&self, id: i64, expected_version: i32) -> Result<()> {
         let txn = self.begin().await?;
         let row = self.meeting_in(&txn, id).await?.ok_or_else(|| Error::not_found("meeting"))?;
+        let pair = self.match_in(&txn, row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+        record_window(&pair)?;
         let deleted = meeting::Entity::delete_many()
             .filter(meeting::Column::Id.eq(id))
             .filter(meeting::Column::Version.eq(expected_version))
@@ -102,7 +107,7 @@ impl Scoped<'_> {
         let note = record::learning_note(note)?;
         let txn = self.begin().await?;
         let pair = self.match_in(&txn, match_id).await?.ok_or_else(|| Error::not_found("match"))?;
-        require_started(&pair)?;
+        record_window(&pair)?;
         let skill_id = match skill {
             LearnedSkill::Existing(id) => self.skill_in(&txn, id).await?.ok_or_else(|| Error::not_found("skill"))?.id,
             LearnedSkill::New { name, category } => self.skill_named(&txn, &skill_name(&name)?, category).await?,
@@ -144,6 +149,8 @@ impl Scoped<'_> {
         if row.recorded_by_person_id == Some(confirmer) {
             return Err(Error::Forbidden("the other side of the pair confirms what you recorded".into()));
         }
+        let pair = self.match_in(&txn, row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+        record_window(&pair)?;
         let mut active = row.into_active_model();
         active.confirmed_by_person_id = Set(Some(confirmer));
         active.confirmed_at = Set(Some(now()));
@@ -169,7 +176,7 @@ impl Scoped<'_> {
         let comment = crate::domain::text::limited("comment", comment.trim(), 2_000)?;
         let txn = self.begin().await?;
         let pair = self.match_in(&txn, match_id).await?.ok_or_else(|| Error::not_found("match"))?;
-        require_started(&pair)?;
+        record_window(&pair)?;
         let at = now();
         let row = feedback::ActiveModel {
             org_id: Set(self.org.to_owned()),
@@ -192,6 +199,26 @@ impl Scoped<'_> {
         .await?;
         txn.commit().await?;
         Ok(row)
+    }
+
+    /// A meeting is written within the record window and dated within the relationship's active
+    /// days and both people's employment.
+    async fn check_meeting_dates(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        pair: &matched_pair::Model,
+        draft: &MeetingDraft,
+    ) -> Result<()> {
+        let days = record_window(pair)?;
+        let party = |side, person: Option<person::Model>| {
+            person
+                .map(|person| Party { side, employment: person.employment() })
+                .ok_or_else(|| Error::not_found("person"))
+        };
+        let mentor = party("mentor", self.person_in(txn, pair.mentor_person_id).await?)?;
+        let mentee = party("mentee", self.person_in(txn, pair.mentee_person_id).await?)?;
+        timeline::check_meeting_day(draft.held_at.date_naive(), days, [mentor, mentee], today())?;
+        Ok(())
     }
 
     async fn skill_named<C: sea_orm::ConnectionTrait>(
@@ -239,6 +266,11 @@ impl Scoped<'_> {
         self.meeting_in(self.db, id).await
     }
 
+    /// One feedback submission.
+    pub async fn feedback(&self, id: i64) -> Result<Option<feedback::Model>> {
+        Ok(feedback::Entity::find_by_id(id).filter(feedback::Column::OrgId.eq(self.org)).one(self.db).await?)
+    }
+
     /// One learning.
     pub async fn learning(&self, id: i64) -> Result<Option<learning::Model>> {
         self.learning_in(self.db, id).await
@@ -264,11 +296,13 @@ impl Scoped<'_> {
             .await?)
     }
 
-    /// Feedback of these matches, oldest first, for the DataLoader (which keeps the latest per person and month).
+    /// Feedback of these matches, oldest first by `submitted_at` then id, for the DataLoader
+    /// (which keeps the latest per person and month).
     pub async fn feedback_of(&self, match_ids: &[i64]) -> Result<Vec<feedback::Model>> {
         Ok(feedback::Entity::find()
             .filter(feedback::Column::OrgId.eq(self.org))
             .filter(feedback::Column::MatchId.is_in(match_ids.iter().copied()))
+            .order_by_asc(feedback::Column::SubmittedAt)
             .order_by_asc(feedback::Column::Id)
             .all(self.db)
             .await?)
@@ -303,14 +337,16 @@ fn fill(active: &mut meeting::ActiveModel, draft: &MeetingDraft) -> Result<()> {
     Ok(())
 }
 
-/// Records belong to relationships that started (running or finished), not to proposals.
-fn require_started(pair: &matched_pair::Model) -> Result<()> {
+/// Records belong to relationships that started (running or finished), not to proposals, and
+/// are written within the one window `timeline::check_record_window` defines.
+fn record_window(pair: &matched_pair::Model) -> Result<ActiveDays> {
     let status: MatchStatus = parse_stored(&pair.status)?;
-    if status.was_relationship() {
-        Ok(())
-    } else {
-        Err(Error::IllegalTransition(format!("this match is {status}; records start once it is approved")))
-    }
+    let started_on = pair.started_on.filter(|_| status.was_relationship()).ok_or_else(|| {
+        Error::IllegalTransition(format!("this match is {status}; records start once it is approved"))
+    })?;
+    let days = ActiveDays { started_on, ended_on: pair.ended_on };
+    timeline::check_record_window(days, today())?;
+    Ok(days)
 }
 
 fn stale_meeting(expected: i32, actual: i32) -> Error {

@@ -1,10 +1,9 @@
 //! The life of a relationship after approval: extension, pair objectives, completion and
-//! early ends, including the ends a departure or a program's end causes.
+//! early ends, including the ends a program's end causes (departures: `departures.rs`).
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
 };
 use serde_json::json;
 
@@ -81,30 +80,6 @@ impl Scoped<'_> {
         Ok(row)
     }
 
-    /// A departure ends the person's active relationships (LEFT_COMPANY) in the departure's transaction.
-    pub(crate) async fn end_matches_of_person(
-        &self,
-        txn: &DatabaseTransaction,
-        person_id: i64,
-        on: NaiveDate,
-    ) -> Result<usize> {
-        let rows = matched_pair::Entity::find()
-            .filter(matched_pair::Column::OrgId.eq(self.org))
-            .filter(matched_pair::Column::Status.eq(MatchStatus::Active.as_str()))
-            .filter(
-                Condition::any()
-                    .add(matched_pair::Column::MentorPersonId.eq(person_id))
-                    .add(matched_pair::Column::MenteePersonId.eq(person_id)),
-            )
-            .all(txn)
-            .await?;
-        let ending = Ending { to: MatchStatus::EndedEarly, reason: Some(EndEarlyReason::LeftCompany), note: None };
-        for row in &rows {
-            self.close(txn, row.clone(), &ending, on).await?;
-        }
-        Ok(rows.len())
-    }
-
     /// A program's end closes its relationships: COMPLETED when it completed, ENDED_EARLY when
     /// cancelled; open proposals are declined and pending requests withdrawn.
     pub(crate) async fn end_matches_of_program(
@@ -143,7 +118,7 @@ impl Scoped<'_> {
         Ok(())
     }
 
-    async fn close(
+    pub(crate) async fn close(
         &self,
         txn: &DatabaseTransaction,
         row: matched_pair::Model,

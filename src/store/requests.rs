@@ -14,7 +14,7 @@ use super::matching::{engine_error, explain, refuse_pair};
 use super::page::{self, Page, PageRequest};
 use super::programs::rules_of;
 use super::roster::{Proposals, Roster};
-use super::{Scoped, now, parse_stored};
+use super::{Scoped, now, parse_stored, today};
 use crate::domain::matching;
 use crate::domain::program::ProgramStatus;
 use crate::domain::relationship::{self, MatchSource, RequestStatus};
@@ -58,8 +58,10 @@ impl Scoped<'_> {
                 "you already have a pending request in this program; withdraw it first".into(),
             ));
         }
+        let ids = (mentor_enrollment_id, mentee_enrollment_id);
+        self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
         let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
-        refuse_pair(&self.violations(&roster, (mentor_enrollment_id, mentee_enrollment_id))?)?;
+        refuse_pair(&self.violations(&roster, ids)?)?;
         let window = i64::from(rules_of(&program)?.response_window_days);
         let row = match_request::ActiveModel {
             org_id: Set(self.org.to_owned()),
@@ -97,8 +99,9 @@ impl Scoped<'_> {
         if to == RequestStatus::Accepted {
             let program = self.program_in(&txn, row.program_id).await?.ok_or_else(|| Error::not_found("program"))?;
             self.lock_enrollment(&txn, row.mentor_enrollment_id).await?;
-            let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
             let ids = (row.mentor_enrollment_id, row.mentee_enrollment_id);
+            self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
+            let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
             refuse_pair(&self.violations(&roster, ids)?)?;
             let explanation = explain(&roster, ids)?;
             let pair = self.new_match(&program, ids, &roster.person_of, &explanation, MatchSource::Request, &[])?;

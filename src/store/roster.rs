@@ -7,11 +7,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::{enrollment, matched_pair, person, person_skill, program};
 use super::programs::rules_of;
-use super::{Scoped, parse_stored};
+use super::{Scoped, parse_stored, today};
 use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
 use crate::domain::matching::{Candidate, FixedPair, ProgramInput};
 use crate::domain::person::{EmploymentStatus, Generation};
-use crate::domain::relationship::MatchStatus;
+use crate::domain::relationship::{self, MatchStatus};
 use crate::domain::skill::SkillRelation;
 use crate::error::Result;
 
@@ -76,10 +76,14 @@ impl Scoped<'_> {
         for row in &matches {
             history.add(row, program.id, proposals)?;
         }
+        let starts = relationship::start_date(today(), program.starts_on);
         let mut person_of = HashMap::new();
         for row in &enrollments {
             let Some(person) = by_id.get(&row.person_id) else { continue };
-            if person.employment_status != EmploymentStatus::Active.as_str() {
+            // Only people employed on the day a new relationship would start take part; someone
+            // serving notice past that day still does, someone gone by then does not.
+            if !person.employment().employed_on(starts) || person.employment_status != EmploymentStatus::Active.as_str()
+            {
                 continue;
             }
             let (offers, wants) = skills_of.get(&person.id).cloned().unwrap_or_default();

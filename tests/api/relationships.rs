@@ -36,6 +36,7 @@ async fn pairs(app: &TestApp, count: usize) -> Pairs {
             admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id").to_owned(),
         );
     }
+    app.backdate_relationships("acme", 60).await;
     Pairs { program, matches }
 }
 
@@ -127,7 +128,8 @@ const LOG: &str = "mutation($m: ID!, $i: MeetingInput!) { logMeeting(matchId: $m
 const UPDATE: &str = "mutation($id: ID!, $v: Int!, $i: MeetingInput!) { updateMeeting(id: $id, expectedVersion: $v, input: $i) { version agenda minutes } }";
 
 fn meeting(agenda: &str, minutes: i32) -> Value {
-    json!({ "heldAt": "2026-11-02T16:00:00Z", "minutes": minutes, "format": "VIDEO", "agenda": agenda,
+    let held_at = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    json!({ "heldAt": held_at, "minutes": minutes, "format": "VIDEO", "agenda": agenda,
             "notes": "Private notes", "actionItems": [{ "text": "Post on LinkedIn" }, { "text": "Read the P&L", "done": true }] })
 }
 

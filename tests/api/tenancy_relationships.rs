@@ -262,6 +262,7 @@ async fn world(app: &TestApp, org: &str) -> World {
     let ended = pair(&coordinator, &program, &enrollments, OUTSIDER, "S2").await;
     let to_complete = pair(&coordinator, &program, &enrollments, MENTOR, "S3").await;
     let to_end = pair(&coordinator, &program, &enrollments, MENTOR, "S4").await;
+    app.backdate_relationships(org, 30).await;
     let (meetings, confirmed, unconfirmed) = keep_records(app, org, &active, &skills).await;
     let s2 = app.as_participant(org, "S2");
     let input = meeting(5, 60, "Where to start", "We cannot find a slot", json!([{ "text": "Find a slot" }]));

@@ -140,6 +140,22 @@ impl TestApp {
         (status, response.json().await.expect("JSON body"))
     }
 
+    /// Moves the start of `org`'s relationships `days` back, as if they had run that long
+    /// (meetings are dated within a relationship's days, so tests that log past meetings need it).
+    pub async fn backdate_relationships(&self, org: &str, days: i64) {
+        use reverse_mentoring::store::entity::matched_pair;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+        let db = self.store.connection();
+        let rows =
+            matched_pair::Entity::find().filter(matched_pair::Column::OrgId.eq(org)).all(db).await.expect("matches");
+        for row in rows {
+            let Some(start) = row.started_on else { continue };
+            let mut active = row.into_active_model();
+            active.started_on = Set(Some(start - chrono::Duration::days(days)));
+            active.update(db).await.expect("backdate a relationship");
+        }
+    }
+
     /// GETs a path; returns status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("GET");
