@@ -79,8 +79,10 @@ impl ViewerInfo {
     async fn due(&self, ctx: &Context<'_>) -> Result<Vec<super::due::DueItem>> {
         super::due::due_items(ctx).await
     }
-    /// The viewer's directory entry, when the token names one that exists.
+    /// The viewer's directory entry, when the token names one that exists (FORBIDDEN to a
+    /// participant who has left the company).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        access::participant_person(ctx).await?;
         match access::viewer(ctx).employee_id.as_deref() {
             Some(employee_id) => Ok(access::scoped(ctx).person_by_employee_id(employee_id).await?.map(Person)),
             None => Ok(None),

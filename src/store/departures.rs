@@ -91,7 +91,11 @@ impl Scoped<'_> {
         step: DepartureStep,
         source: DepartureSource,
     ) -> Result<()> {
-        if let DepartureStep::Scheduled(left_on) | DepartureStep::Departed(left_on) = step {
+        // A departure that comes due was checked when it was recorded; refusing it now would
+        // only keep it from ever taking effect (the integrity report lists what conflicts).
+        if let DepartureStep::Scheduled(left_on) | DepartureStep::Departed(left_on) = step
+            && source != DepartureSource::ScheduleDue
+        {
             self.refuse_meetings_after(txn, after, left_on).await?;
         }
         let mut details = json!({

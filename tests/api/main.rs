@@ -11,6 +11,7 @@ mod health;
 mod matching;
 mod people;
 mod programs;
+mod records_in_time;
 mod relationships;
 mod requests;
 mod schema;

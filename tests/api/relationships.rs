@@ -80,19 +80,6 @@ async fn a_relationship_is_extended_then_completed_and_illegal_steps_are_refused
 }
 
 #[tokio::test]
-async fn a_departure_ends_the_active_relationships_of_the_person_who_left() {
-    let app = TestApp::spawn().await;
-    let world = pairs(&app, 2).await;
-    let admin = app.as_admin("acme");
-    let person_id = admin.gql("{ person(employeeId: \"E0\") { id } }", json!({})).await.data()["person"]["id"].clone();
-    let depart = "mutation($id: ID!) { recordDeparture(personId: $id, leftOn: \"2026-10-31\") { employmentStatus } }";
-    admin.gql(depart, json!({ "id": person_id })).await.data();
-    let gone = read_match(&admin, &world.matches[0], "status endReason endedOn").await;
-    assert_eq!(gone, json!({ "status": "ENDED_EARLY", "endReason": "LEFT_COMPANY", "endedOn": "2026-10-31" }));
-    assert_eq!(read_match(&admin, &world.matches[1], "status").await["status"], "ACTIVE", "other pairs run on");
-}
-
-#[tokio::test]
 async fn ending_a_program_completes_its_relationships_and_cancelling_ends_them_early() {
     let app = TestApp::spawn().await;
     let world = pairs(&app, 1).await;

@@ -28,6 +28,8 @@ const PROGRAM_ENROLLMENTS: &str =
     "query($id: ID!) { program(id: $id) { enrollments { nodes { id person { employeeId } } } } }";
 const UPSERT: &str = "mutation($p: [PersonInput!]!) { upsertPeople(people: $p) { created updated people { id } } }";
 const RECORD_DEPARTURE: &str = "mutation($p: ID!) { recordDeparture(personId: $p, leftOn: \"2026-06-30\") { id } }";
+const SCHEDULE_DEPARTURE: &str = "mutation($p: ID!) { recordDeparture(personId: $p, leftOn: \"2099-12-31\") { id } }";
+const CANCEL_DEPARTURE: &str = "mutation($p: ID!) { cancelDeparture(personId: $p) { id } }";
 const SET_SKILL: &str =
     "mutation($p: ID!, $s: ID!) { setPersonSkill(personId: $p, skillId: $s, relation: WANTS, level: 3) { level } }";
 const OFFER_SKILL: &str =
@@ -143,6 +145,7 @@ fn cross_org_mutations(acme: &World, globex: &World) -> Vec<(Op, bool)> {
     let (ada, ben, dee) = (&acme.people[0], &acme.people[1], &acme.people[3]);
     vec![
         (op("recordDeparture", RECORD_DEPARTURE, json!({ "p": dee })), true),
+        (op("cancelDeparture", CANCEL_DEPARTURE, json!({ "p": dee })), true),
         (op("setPersonSkill", SET_SKILL, json!({ "p": ada, "s": acme.skill })), false),
         (op("setPersonSkill (acme person, own skill)", SET_SKILL, json!({ "p": ada, "s": globex.skill })), false),
         (
@@ -348,6 +351,7 @@ fn query_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("program(id:)", PROGRAM, program.clone()), ALL),
         (op("Program.enrollments", PROGRAM_ENROLLMENTS, program), READERS_AND_PARTICIPANTS),
         (op("auditEvents", "{ auditEvents { nodes { id action } } }", json!({})), ADMIN),
+        (op("recordIntegrity", "{ recordIntegrity { problems { kind } } }", json!({})), ADMIN),
     ]
 }
 
@@ -357,6 +361,8 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
     let (ada, ben, dee) = (&world.people[0], &world.people[1], &world.people[3]);
     vec![
         (op("upsertPeople", UPSERT, json!({ "p": [person("E9", "Newcomer", "IT", 2)] })), ADMIN),
+        (op("recordDeparture (a notice period)", SCHEDULE_DEPARTURE, json!({ "p": ben })), ADMIN),
+        (op("cancelDeparture", CANCEL_DEPARTURE, json!({ "p": ben })), ADMIN),
         (op("recordDeparture", RECORD_DEPARTURE, json!({ "p": dee })), ADMIN),
         (
             op(
