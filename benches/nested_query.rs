@@ -24,6 +24,8 @@ async fn main() {
     let mut config =
         Config::new(url, AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
     config.max_page_size = MATCHES as u64;
+    // One page of every match with all its records: far over the default cost, on purpose.
+    config.query_limits.max_cost = 1_000_000;
     let app = reverse_mentoring::build(config).await.expect("build");
     let program = support::seed_matches(app.store.connection(), MATCHES).await;
     let token = app.keys.issue("acme", "bench", &[Role::Coordinator], None, chrono::Duration::hours(1)).expect("token");

@@ -43,8 +43,8 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// Deepest GraphQL query accepted.
     pub max_query_depth: usize,
-    /// Most complex GraphQL query accepted.
-    pub max_query_complexity: usize,
+    /// What a GraphQL document may cost and contain before it runs.
+    pub query_limits: crate::graphql::QueryLimits,
 }
 
 /// The embedded default database: a SQLite file in the working directory.
@@ -65,7 +65,7 @@ impl Config {
             body_limit_bytes: 2 * 1024 * 1024,
             cors_allowed_origins: vec!["*".into()],
             max_query_depth: 15,
-            max_query_complexity: 20_000,
+            query_limits: crate::graphql::QueryLimits::default(),
         }
     }
 }

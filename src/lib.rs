@@ -45,7 +45,8 @@ pub async fn build(config: Config) -> Result<App, StartError> {
     let keys = Arc::new(token_keys(&config)?);
     let store = Store::connect(&config.database_url, config.max_connections).await?;
     let schema = graphql::build_schema(store.clone(), &config);
-    let state = http::AppState { schema, store: store.clone(), keys: keys.clone() };
+    let admission = Arc::new(graphql::admission(&config));
+    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission };
     Ok(App { router: http::router(state, &config), store, keys })
 }
 

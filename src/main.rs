@@ -97,9 +97,27 @@ struct ServeArgs {
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     max_query_depth: usize,
-    /// Most complex GraphQL query accepted.
-    #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 20_000)]
-    max_query_complexity: usize,
+    /// Highest query cost: one per field, times the page size for what a connection selects.
+    #[arg(long, env = "GRAPHQL_MAX_COMPLEXITY", default_value_t = 50_000)]
+    max_query_complexity: u64,
+    /// Most aliased fields per document.
+    #[arg(long, env = "GRAPHQL_MAX_ALIASES", default_value_t = 100)]
+    max_aliases: usize,
+    /// Most root fields per operation (after fragments are expanded).
+    #[arg(long, env = "GRAPHQL_MAX_ROOT_FIELDS", default_value_t = 50)]
+    max_root_fields: usize,
+    /// Most mutations per request.
+    #[arg(long, env = "GRAPHQL_MAX_MUTATIONS", default_value_t = 10)]
+    max_mutations: usize,
+    /// Most fragment spreads after expansion.
+    #[arg(long, env = "GRAPHQL_MAX_FRAGMENT_SPREADS", default_value_t = 500)]
+    max_fragment_spreads: u64,
+    /// Most directives per document.
+    #[arg(long, env = "GRAPHQL_MAX_DIRECTIVES", default_value_t = 50)]
+    max_directives: usize,
+    /// Most lexical tokens per document.
+    #[arg(long, env = "GRAPHQL_MAX_TOKENS", default_value_t = 10_000)]
+    max_tokens: usize,
 }
 
 #[derive(Args)]
@@ -170,7 +188,15 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.body_limit_bytes = args.body_limit_bytes;
     config.cors_allowed_origins = args.cors_allowed_origins;
     config.max_query_depth = args.max_query_depth;
-    config.max_query_complexity = args.max_query_complexity;
+    config.query_limits = reverse_mentoring::graphql::QueryLimits {
+        max_cost: args.max_query_complexity,
+        max_aliases: args.max_aliases,
+        max_root_fields: args.max_root_fields,
+        max_mutations: args.max_mutations,
+        max_fragment_spreads: args.max_fragment_spreads,
+        max_directives: args.max_directives,
+        max_tokens: args.max_tokens,
+    };
     if let AuthMode::Development { secret_file } = &config.auth {
         tracing::warn!(
             secret_file = %secret_file.display(),

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain area, merged into one Query and one Mutation.
 
 mod access;
+mod admission;
 mod audit;
 mod connection;
 mod due;
@@ -24,6 +25,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::auth::Viewer;
 use crate::config::Config;
 use crate::store::Store;
+
+pub use admission::{Admission, QueryLimits};
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -58,7 +61,7 @@ pub fn build_schema(store: Store, config: &Config) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<node::Node>()
         .limit_depth(config.max_query_depth)
-        .limit_complexity(config.max_query_complexity)
+        .limit_complexity(usize::try_from(config.query_limits.max_cost).unwrap_or(usize::MAX))
         .data(store)
         .data(config.clone())
         .finish()
@@ -68,6 +71,11 @@ pub fn build_schema(store: Store, config: &Config) -> AppSchema {
 pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders, access::OwnPerson) {
     let loaders = loaders::for_org(store.clone(), viewer.org.clone());
     (viewer, loaders, access::OwnPerson::new())
+}
+
+/// The admission check for this schema and configuration.
+pub fn admission(config: &Config) -> Admission {
+    Admission::new(&sdl(), config.query_limits.clone(), config.default_page_size)
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

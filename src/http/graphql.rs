@@ -28,6 +28,9 @@ pub async fn execute(
             return error_response(StatusCode::BAD_REQUEST, &error);
         }
     };
+    if let Err(error) = state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
+        return error_response(StatusCode::BAD_REQUEST, &error);
+    }
     tracing::Span::current().record("org", viewer.org.as_str());
     // Departures whose last day went by take effect before anything reads the org's records.
     if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {

@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenKeys;
 use crate::config::Config;
-use crate::graphql::AppSchema;
+use crate::graphql::{Admission, AppSchema};
 use crate::store::Store;
 
 /// What every handler shares.
@@ -31,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     /// Token verification.
     pub keys: Arc<TokenKeys>,
+    /// What a document may cost and contain, checked before it runs.
+    pub admission: Arc<Admission>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -19,7 +19,12 @@ const NESTED: &str = "query($p: ID!) { program(id: $p) { name matches(first: 500
 
 /// Runs the nested query as a coordinator; returns the statements it took and the matches it returned.
 async fn statements_for(count: usize) -> (u64, usize) {
-    let app = TestApp::spawn_with(|config| config.max_page_size = 500).await;
+    // 500 matches with all their records cost ~73,500: this test is about statements, not limits.
+    let app = TestApp::spawn_with(|config| {
+        config.max_page_size = 500;
+        config.query_limits.max_cost = 100_000;
+    })
+    .await;
     let program = support::seed_matches(app.store.connection(), count).await;
     let coordinator = app.as_coordinator("acme");
     let before = app.store.statements_run();

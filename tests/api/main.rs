@@ -8,6 +8,7 @@ mod demo;
 mod enrollments;
 mod graphiql;
 mod health;
+mod hostile;
 mod matching;
 mod people;
 mod programs;

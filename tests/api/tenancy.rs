@@ -56,9 +56,9 @@ const UPDATE_ENROLLMENT: &str = "mutation($id: ID!) { updateEnrollment(id: $id, 
 /// Everything of acme that must survive globex's attempts, as acme's admin reads it.
 const SNAPSHOT: &str = "{
   people(first: 100) { nodes { id employeeId name email department level managerEmployeeId employmentStatus
-    leftOn version updatedAt skills { skill { id name } relation level } enrollments(first: 100) { nodes { id } } } }
+    leftOn version updatedAt skills { skill { id name } relation level } enrollments(first: 10) { nodes { id } } } }
   skills(first: 100) { nodes { id name category externalUri version } }
-  programs(first: 100) { nodes { id name description status startsOn endsOn endReason endNote version updatedAt
+  programs(first: 10) { nodes { id name description status startsOn endsOn endReason endNote version updatedAt
     objectives { kind target dueOn windowMonths } matchingRules { mode minScore seniority }
     enrollments(first: 100) { nodes { id role status capacity goals version person { id } } } } }
   auditEvents(first: 100) { nodes { id action entityId } } }";

@@ -1,0 +1,484 @@
+//! Admission: what a GraphQL document costs and carries, worked out before async-graphql
+//! validates or runs it, so one small request cannot exhaust the service.
+//!
+//! Validation itself walks every fragment spread, so a chain of fragments that each spread the
+//! next twice costs 2^n before any limit of async-graphql's applies. Here each fragment is priced
+//! once (memoised), list sizes count (`first`/`last`, or the default page, multiply what a
+//! connection selects), and aliases, root fields, mutations, expanded spreads, directives and
+//! tokens are capped; strings that cannot be stored (NUL and other control characters) are
+//! refused wherever they appear, in literals or variables.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet, TypeKind,
+    TypeSystemDefinition,
+};
+use async_graphql::{Value as ConstValue, Variables};
+
+use crate::error::{Error, Result};
+
+/// The caps a document must stay under; each is configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryLimits {
+    /// Highest cost: one per field, times the page size for what a connection selects.
+    pub max_cost: u64,
+    /// Most aliased fields in the document.
+    pub max_aliases: usize,
+    /// Most fields at the root of the operation, after fragments are expanded.
+    pub max_root_fields: usize,
+    /// Most mutations (root fields of a mutation) per request.
+    pub max_mutations: usize,
+    /// Most fragment spreads after expansion.
+    pub max_fragment_spreads: u64,
+    /// Most directives in the document.
+    pub max_directives: usize,
+    /// Most lexical tokens in the document.
+    pub max_tokens: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        QueryLimits {
+            max_cost: 50_000,
+            max_aliases: 100,
+            max_root_fields: 50,
+            max_mutations: 10,
+            max_fragment_spreads: 500,
+            max_directives: 50,
+            max_tokens: 10_000,
+        }
+    }
+}
+
+/// Prices documents against the schema's connection fields and the limits.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    connections: HashSet<String>,
+    limits: QueryLimits,
+    default_page_size: u64,
+}
+
+/// What a selection set costs once its fragments are expanded.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    cost: u64,
+    spreads: u64,
+    top_fields: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.cost = self.cost.saturating_add(other.cost);
+        self.spreads = self.spreads.saturating_add(other.spreads);
+        self.top_fields = self.top_fields.saturating_add(other.top_fields);
+    }
+}
+
+impl Admission {
+    /// Learns which fields are connections (their type ends in `Connection`) from the schema's
+    /// SDL; a connection asked without `first`/`last` counts `default_page_size` rows.
+    pub fn new(sdl: &str, limits: QueryLimits, default_page_size: u64) -> Admission {
+        let mut connections = HashSet::new();
+        if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
+            for definition in document.definitions {
+                let TypeSystemDefinition::Type(definition) = definition else { continue };
+                let fields = match &definition.node.kind {
+                    TypeKind::Object(object) => &object.fields,
+                    TypeKind::Interface(interface) => &interface.fields,
+                    _ => continue,
+                };
+                for field in fields {
+                    if field.node.ty.node.to_string().trim_end_matches('!').ends_with("Connection") {
+                        connections.insert(field.node.name.node.to_string());
+                    }
+                }
+            }
+        }
+        Admission { connections, limits, default_page_size }
+    }
+
+    /// Refuses a request over a limit, or carrying a string that cannot be stored, with
+    /// BAD_USER_INPUT naming the limit or the field. A document that does not parse is left to
+    /// async-graphql, which reports where.
+    pub fn check(&self, query: &str, operation_name: Option<&str>, variables: &Variables) -> Result<()> {
+        for (name, value) in variables.iter() {
+            refuse_control_chars_const(&format!("variables.{name}"), value)?;
+        }
+        let tokens = count_tokens(query, self.limits.max_tokens);
+        if tokens > self.limits.max_tokens {
+            return Err(over("tokens", self.limits.max_tokens as u64, "more"));
+        }
+        let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(()) };
+        let mut census = Census::default();
+        census.document(&document)?;
+        if census.aliases > self.limits.max_aliases {
+            return Err(over("aliases", self.limits.max_aliases as u64, &census.aliases.to_string()));
+        }
+        if census.directives > self.limits.max_directives {
+            return Err(over("directives", self.limits.max_directives as u64, &census.directives.to_string()));
+        }
+        let Some(operation) = pick_operation(&document, operation_name) else { return Ok(()) };
+        let mut pricer =
+            Pricer { admission: self, document: &document, variables, memo: HashMap::new(), visiting: Vec::new() };
+        let tally = pricer.selection_set(&operation.selection_set.node)?;
+        let limits = &self.limits;
+        if tally.spreads > limits.max_fragment_spreads {
+            return Err(over(
+                "fragment spreads after expansion",
+                limits.max_fragment_spreads,
+                &tally.spreads.to_string(),
+            ));
+        }
+        if operation.ty == OperationType::Mutation && tally.top_fields > limits.max_mutations as u64 {
+            return Err(over("mutations per request", limits.max_mutations as u64, &tally.top_fields.to_string()));
+        }
+        if tally.top_fields > limits.max_root_fields as u64 {
+            return Err(over("root fields", limits.max_root_fields as u64, &tally.top_fields.to_string()));
+        }
+        if tally.cost > limits.max_cost {
+            return Err(over("query cost (fields, times page sizes)", limits.max_cost, &tally.cost.to_string()));
+        }
+        Ok(())
+    }
+}
+
+fn over(limit: &str, max: u64, found: &str) -> Error {
+    Error::BadInput(format!("the query is over the limit of {max} {limit} (it has {found}); ask for less"))
+}
+
+fn pick_operation<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::parser::types::OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|op| &op.node),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|op| &op.node)
+        }
+        _ => None,
+    }
+}
+
+/// Prices selection sets, each fragment once.
+struct Pricer<'a> {
+    admission: &'a Admission,
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+    memo: HashMap<&'a str, Tally>,
+    visiting: Vec<&'a str>,
+}
+
+impl<'a> Pricer<'a> {
+    fn selection_set(&mut self, set: &'a SelectionSet) -> Result<Tally> {
+        let mut tally = Tally::default();
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => tally.add(self.field(&field.node)?),
+                Selection::InlineFragment(fragment) => {
+                    tally.add(self.selection_set(&fragment.node.selection_set.node)?);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let mut inner = self.fragment(spread.node.fragment_name.node.as_str())?;
+                    inner.spreads = inner.spreads.saturating_add(1);
+                    tally.add(inner);
+                }
+            }
+        }
+        Ok(tally)
+    }
+
+    fn field(&mut self, field: &'a Field) -> Result<Tally> {
+        let children = self.selection_set(&field.selection_set.node)?;
+        let factor =
+            if self.admission.connections.contains(field.name.node.as_str()) { self.page_size(field) } else { 1 };
+        Ok(Tally {
+            cost: children.cost.saturating_mul(factor).saturating_add(1),
+            spreads: children.spreads.saturating_mul(factor),
+            top_fields: 1,
+        })
+    }
+
+    fn fragment(&mut self, name: &'a str) -> Result<Tally> {
+        if let Some(tally) = self.memo.get(name) {
+            return Ok(*tally);
+        }
+        if self.visiting.contains(&name) {
+            return Err(Error::BadInput(format!("fragment {} spreads itself", short(name))));
+        }
+        // An unknown fragment is left to validation, which names it.
+        let Some((_, definition)) = self.document.fragments.iter().find(|(key, _)| key.as_str() == name) else {
+            return Ok(Tally::default());
+        };
+        self.visiting.push(name);
+        let tally = self.selection_set(&definition.node.selection_set.node)?;
+        self.visiting.pop();
+        self.memo.insert(name, tally);
+        Ok(tally)
+    }
+
+    /// The rows a connection field asks for: `first` or `last`, else the default page.
+    fn page_size(&self, field: &Field) -> u64 {
+        let asked = field.arguments.iter().find_map(|(name, value)| {
+            if !matches!(name.node.as_str(), "first" | "last") {
+                return None;
+            }
+            let resolved = value.node.clone().into_const_with(|variable| {
+                Ok::<_, std::convert::Infallible>(self.variables.get(&variable).cloned().unwrap_or(ConstValue::Null))
+            });
+            match resolved {
+                Ok(ConstValue::Number(number)) => number.as_u64(),
+                _ => None,
+            }
+        });
+        asked.unwrap_or(self.admission.default_page_size).max(1)
+    }
+}
+
+/// Counts over the whole document: aliases, directives, and strings that cannot be stored.
+#[derive(Default)]
+struct Census {
+    aliases: usize,
+    directives: usize,
+}
+
+impl Census {
+    fn document(&mut self, document: &ExecutableDocument) -> Result<()> {
+        for (_, operation) in document.operations.iter() {
+            self.directives += operation.node.directives.len();
+            self.selection_set(&operation.node.selection_set.node)?;
+        }
+        for fragment in document.fragments.values() {
+            self.directives += fragment.node.directives.len();
+            self.selection_set(&fragment.node.selection_set.node)?;
+        }
+        Ok(())
+    }
+
+    fn selection_set(&mut self, set: &SelectionSet) -> Result<()> {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    self.aliases += usize::from(field.alias.is_some());
+                    self.directives += field.directives.len();
+                    for (name, value) in &field.arguments {
+                        let path = format!("{}({}:)", short(field.name.node.as_str()), short(name.node.as_str()));
+                        // Variables are checked on their own; here only what the document spells out.
+                        let Ok(literal) =
+                            value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(ConstValue::Null));
+                        refuse_control_chars_const(&path, &literal)?;
+                    }
+                    self.selection_set(&field.selection_set.node)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.directives += fragment.node.directives.len();
+                    self.selection_set(&fragment.node.selection_set.node)?;
+                }
+                Selection::FragmentSpread(spread) => self.directives += spread.node.directives.len(),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Characters no text field may hold: NUL (PostgreSQL refuses it, SQLite cuts strings at it
+/// in comparisons) and the other C0 controls and DEL, except tab, line feed and carriage return.
+pub fn is_refused_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && (c as u32) < 0x80
+}
+
+fn refused_text(path: &str, text: &str) -> Result<()> {
+    match text.chars().find(|c| is_refused_char(*c)) {
+        Some(c) => Err(Error::BadInput(format!(
+            "{path} contains the control character U+{:04X}, which no text field accepts",
+            c as u32
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn refuse_control_chars_const(path: &str, value: &ConstValue) -> Result<()> {
+    match value {
+        ConstValue::String(text) => refused_text(path, text),
+        ConstValue::Enum(name) => refused_text(path, name.as_str()),
+        ConstValue::List(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| refuse_control_chars_const(&format!("{path}[{index}]"), item)),
+        ConstValue::Object(fields) => fields.iter().try_for_each(|(name, item)| {
+            refused_text(path, name.as_str())?;
+            refuse_control_chars_const(&format!("{path}.{}", short(name.as_str())), item)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// At most 40 characters of something the client sent, so errors never echo a large input.
+pub fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Lexical tokens of a GraphQL document (names, numbers, strings, punctuators), counted up to
+/// just past `stop` so a huge document costs no more than the limit.
+fn count_tokens(query: &str, stop: usize) -> usize {
+    let bytes = query.as_bytes();
+    let (mut index, mut count) = (0, 0);
+    while index < bytes.len() && count <= stop {
+        let byte = bytes[index];
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => index += 1,
+            b'#' => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+            }
+            b'"' => {
+                count += 1;
+                let block = bytes[index..].starts_with(b"\"\"\"");
+                index += if block { 3 } else { 1 };
+                while index < bytes.len() {
+                    if block && bytes[index..].starts_with(b"\"\"\"") {
+                        index += 3;
+                        break;
+                    }
+                    if !block && bytes[index] == b'"' {
+                        index += 1;
+                        break;
+                    }
+                    index += if bytes[index] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'.' if bytes[index..].starts_with(b"...") => {
+                count += 1;
+                index += 3;
+            }
+            _ if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' => {
+                count += 1;
+                while index < bytes.len()
+                    && (bytes[index].is_ascii_alphanumeric() || matches!(bytes[index], b'_' | b'.' | b'-' | b'+'))
+                {
+                    index += 1;
+                }
+            }
+            _ => {
+                count += 1;
+                index += 1;
+            }
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::Name;
+
+    use super::*;
+
+    const SDL: &str = "type Query { people(first: Int, last: Int): PersonConnection! viewer: Viewer! }
+        type Viewer { org: String! }
+        type PersonConnection { edges: [PersonEdge!]! }
+        type PersonEdge { node: Person! }
+        type Person { name: String! skills: [String!]! }
+        type Mutation { createSkill(name: String!): String! }";
+
+    fn admission() -> Admission {
+        Admission::new(SDL, QueryLimits::default(), 20)
+    }
+
+    fn check(query: &str) -> Result<()> {
+        admission().check(query, None, &Variables::default())
+    }
+
+    fn refused(query: &str, words: &str) {
+        match check(query) {
+            Err(Error::BadInput(message)) => assert!(message.contains(words), "{message:?} should mention {words:?}"),
+            other => panic!("expected a refusal mentioning {words:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_fragment_chain_that_doubles_is_priced_once_per_fragment_and_refused() {
+        let mut query = String::from("{ ...F0 }");
+        for level in 0..24 {
+            query.push_str(&format!(" fragment F{level} on Query {{ ...F{next} ...F{next} }}", next = level + 1));
+        }
+        query.push_str(" fragment F24 on Query { __typename }");
+        let started = std::time::Instant::now();
+        refused(&query, "fragment spreads after expansion");
+        // The walk is linear in the document: 24 levels are priced in microseconds, not 2^24 steps.
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        refused("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }", "fragment A spreads itself");
+    }
+
+    #[test]
+    fn page_sizes_multiply_what_a_connection_selects() {
+        assert!(check("{ people(first: 100) { edges { node { name } } } }").is_ok());
+        let roots: String =
+            (0..60).map(|n| format!("a{n}: people(first: 100) {{ edges {{ node {{ name }} }} }} ")).collect();
+        refused(&format!("{{ {roots} }}"), "root fields");
+        let aliases: String = (0..101).map(|n| format!("a{n}: org ")).collect();
+        refused(&format!("{{ viewer {{ {aliases} }} }}"), "aliases");
+        let nested = "{ a: people(first: 100) { edges { node { name skills } } } b: people(first: 100) { edges { node { name } } } }";
+        assert!(check(nested).is_ok());
+        let limits = QueryLimits { max_cost: 300, ..QueryLimits::default() };
+        let tight = Admission::new(SDL, limits, 20);
+        let default_page = "{ people { edges { node { name } } } }";
+        assert!(tight.check(default_page, None, &Variables::default()).is_ok(), "20 x 3 + 1");
+        let mut variables = Variables::default();
+        variables.insert(Name::new("n"), ConstValue::from(100));
+        let by_variable = "query($n: Int) { people(first: $n) { edges { node { name } } } }";
+        let error = tight.check(by_variable, None, &variables).unwrap_err();
+        assert_eq!(
+            error,
+            Error::BadInput(
+                "the query is over the limit of 300 query cost (fields, times page sizes) (it has 301); ask for less"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn mutations_root_fields_directives_and_tokens_are_capped() {
+        let mutations: String = (0..11).map(|n| format!("m{n}: createSkill(name: \"s{n}\") ")).collect();
+        refused(&format!("mutation {{ {mutations} }}"), "mutations per request");
+        let ten: String = (0..10).map(|n| format!("m{n}: createSkill(name: \"s{n}\") ")).collect();
+        assert!(check(&format!("mutation {{ {ten} }}")).is_ok());
+        let roots: String = (0..51).map(|_| "viewer { org } ").collect();
+        refused(&format!("{{ {roots} }}"), "root fields");
+        let directives: String = (0..51).map(|_| "@skip(if: false) ").collect();
+        refused(&format!("{{ viewer {directives} {{ org }} }}"), "directives");
+        let long = format!("{{ viewer {{ {} }} }}", "org ".repeat(10_001));
+        refused(&long, "tokens");
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_literals_and_variables_naming_where() {
+        refused(
+            "mutation { createSkill(name: \"a\\u0000b\") }",
+            "createSkill(name:) contains the control character U+0000",
+        );
+        let mut variables = Variables::default();
+        variables.insert(
+            Name::new("people"),
+            ConstValue::List(vec![ConstValue::Object(
+                [(Name::new("name"), ConstValue::String("x\u{7}".into()))].into_iter().collect(),
+            )]),
+        );
+        let error = admission().check("{ viewer { org } }", None, &variables).unwrap_err();
+        assert!(error.message().contains("variables.people[0].name contains the control character U+0007"));
+        assert!(check("mutation { createSkill(name: \"tab\\tand\\nnewline\") }").is_ok());
+    }
+
+    #[test]
+    fn tokens_are_counted_like_the_lexer_does() {
+        assert_eq!(count_tokens("{ people(first: 10) { name } }", 100), 11);
+        assert_eq!(count_tokens("query { a(s: \"x y, z\") ...F } # comment", 100), 11);
+        assert_eq!(short(&"x".repeat(100)).chars().count(), 41);
+    }
+}
