@@ -31,6 +31,8 @@ pub struct Config {
     pub jwt_issuer: Option<String>,
     /// Required `aud` claim, if any.
     pub jwt_audience: Option<String>,
+    /// Longest lifetime a token may have (its `exp` no further ahead than this).
+    pub jwt_max_lifetime: Duration,
     /// Most rows a connection page may return.
     pub max_page_size: u64,
     /// Rows a connection page returns when the client does not say.
@@ -59,6 +61,7 @@ impl Config {
             auth,
             jwt_issuer: None,
             jwt_audience: None,
+            jwt_max_lifetime: Duration::from_secs(24 * 3600),
             max_page_size: 100,
             default_page_size: 20,
             request_timeout: Duration::from_secs(30),

@@ -46,7 +46,8 @@ pub async fn build(config: Config) -> Result<App, StartError> {
     let store = Store::connect(&config.database_url, config.max_connections).await?;
     let schema = graphql::build_schema(store.clone(), &config);
     let admission = Arc::new(graphql::admission(&config));
-    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission };
+    let body_limit = config.body_limit_bytes;
+    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission, body_limit };
     Ok(App { router: http::router(state, &config), store, keys })
 }
 
@@ -57,5 +58,7 @@ pub fn token_keys(config: &Config) -> Result<TokenKeys, StartError> {
             .map_err(|error| StartError::Auth(format!("development secret {}: {error}", secret_file.display())))?,
         AuthMode::SharedSecret { secret } => secret.as_bytes().to_vec(),
     };
-    TokenKeys::hs256(&secret, config.jwt_issuer.clone(), config.jwt_audience.clone()).map_err(StartError::Auth)
+    let keys =
+        TokenKeys::hs256(&secret, config.jwt_issuer.clone(), config.jwt_audience.clone()).map_err(StartError::Auth)?;
+    Ok(keys.with_max_lifetime(config.jwt_max_lifetime))
 }

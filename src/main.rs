@@ -36,6 +36,9 @@ struct Settings {
     /// Required token audience (`aud`).
     #[arg(long, env = "JWT_AUDIENCE", global = true)]
     jwt_audience: Option<String>,
+    /// Longest token lifetime accepted, in seconds (`exp` further ahead is refused).
+    #[arg(long, env = "JWT_MAX_LIFETIME_SECS", default_value_t = 86_400, global = true)]
+    jwt_max_lifetime_secs: u64,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "LOG_JSON", global = true)]
     log_json: bool,
@@ -150,6 +153,7 @@ impl Settings {
         let mut config = Config::new(self.database_url.clone(), auth);
         config.jwt_issuer = self.jwt_issuer.clone();
         config.jwt_audience = self.jwt_audience.clone();
+        config.jwt_max_lifetime = Duration::from_secs(self.jwt_max_lifetime_secs);
         config
     }
 }
@@ -229,6 +233,10 @@ fn token(settings: &Settings, args: TokenArgs) -> Result<(), String> {
         .iter()
         .map(|role| role.to_ascii_uppercase().parse::<Role>().map_err(|_| format!("unknown role '{role}'")))
         .collect::<Result<Vec<_>, _>>()?;
+    let longest = settings.jwt_max_lifetime_secs / 3600;
+    if args.hours < 1 || u64::try_from(args.hours).unwrap_or(u64::MAX) > longest {
+        return Err(format!("--hours must be between 1 and {longest} (JWT_MAX_LIFETIME_SECS allows no longer)"));
+    }
     let employee_id = args.employee_id.as_deref().unwrap_or(&args.sub);
     let token = keys.issue(&args.org, &args.sub, &roles, Some(employee_id), chrono::Duration::hours(args.hours))?;
     println!("{token}");

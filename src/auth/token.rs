@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{Role, Viewer};
 use crate::error::{Error, Result};
 
+/// Clock skew allowed on both `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECS: u64 = 30;
+
 /// Shortest secret accepted: HS256 is only as strong as its key.
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -49,6 +52,7 @@ pub struct TokenKeys {
     validation: Validation,
     issuer: Option<String>,
     audience: Option<String>,
+    max_lifetime: std::time::Duration,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -65,7 +69,7 @@ impl TokenKeys {
         }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_nbf = true;
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         validation.set_required_spec_claims(&["exp", "sub"]);
         match &issuer {
             Some(issuer) => validation.set_issuer(&[issuer]),
@@ -81,21 +85,46 @@ impl TokenKeys {
             validation,
             issuer,
             audience,
+            max_lifetime: std::time::Duration::from_secs(24 * 3600),
         })
+    }
+
+    /// Refuses tokens whose `exp` lies further ahead than `max_lifetime` (plus the leeway).
+    pub fn with_max_lifetime(mut self, max_lifetime: std::time::Duration) -> TokenKeys {
+        self.max_lifetime = max_lifetime;
+        self
     }
 
     /// Verifies a bearer token and returns its viewer; every failure is UNAUTHENTICATED.
     pub fn verify(&self, token: &str) -> Result<Viewer> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", describe(&error))))?;
+        // RFC 7515 4.1.11: a recipient that does not understand a critical extension must refuse the token.
+        if header.crit.as_ref().is_some_and(|crit| !crit.is_empty()) {
+            return Err(Error::Unauthenticated("invalid token: it names critical header extensions".into()));
+        }
         let claims = decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", describe(&error))))?
             .claims;
-        let org = claims.org.trim();
-        if org.is_empty() || org.len() > 64 {
-            return Err(Error::Unauthenticated("invalid token: the org claim must be 1 to 64 characters".into()));
+        let longest = i64::try_from(self.max_lifetime.as_secs()).unwrap_or(i64::MAX);
+        let horizon = chrono::Utc::now().timestamp().saturating_add(longest).saturating_add(LEEWAY_SECS as i64);
+        if claims.exp > horizon {
+            return Err(Error::Unauthenticated(format!(
+                "invalid token: it lives longer than the {} hours this service accepts",
+                self.max_lifetime.as_secs() / 3600
+            )));
+        }
+        // The tenant is the claim exactly as signed: no trimming that would merge two tenants.
+        let org = claims.org;
+        let printable = !org.is_empty() && org.len() <= 64 && !org.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !printable {
+            return Err(Error::Unauthenticated(
+                "invalid token: the org claim must be 1 to 64 characters without spaces or control characters".into(),
+            ));
         }
         let roles = claims.roles.iter().filter_map(|role| role.to_ascii_uppercase().parse::<Role>().ok()).collect();
         Ok(Viewer {
-            org: org.to_owned(),
+            org,
             subject: claims.sub,
             roles,
             employee_id: claims.employee_id.filter(|id| !id.trim().is_empty()),

@@ -143,6 +143,18 @@ impl Admission {
     }
 }
 
+impl Admission {
+    /// Whether the operation the request would run is a mutation (GET must not run one).
+    pub fn is_mutation(&self, query: &str, operation_name: Option<&str>) -> bool {
+        let Ok(document) = async_graphql::parser::parse_query(query) else { return false };
+        match pick_operation(&document, operation_name) {
+            Some(operation) => operation.ty == OperationType::Mutation,
+            // Several operations and no name: refuse over GET if any of them is a mutation.
+            None => document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation),
+        }
+    }
+}
+
 fn over(limit: &str, max: u64, found: &str) -> Error {
     Error::BadInput(format!("the query is over the limit of {max} {limit} (it has {found}); ask for less"))
 }

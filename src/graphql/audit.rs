@@ -77,10 +77,10 @@ impl AuditQuery {
         access::viewer(ctx).require(&[Role::Admin], "reading the audit trail")?;
         let entity = entity_id.map(|id| ids::decode_any(&id)).transpose()?;
         let entity = entity.map(|(kind, id)| (format!("{kind:?}"), id));
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::AuditEvent)?;
         let page =
             access::scoped(ctx).audit_events(entity.as_ref().map(|(kind, id)| (kind.as_str(), *id)), request).await?;
-        Ok(connection(page, |row| row.id, AuditEvent))
+        Ok(connection(page, Kind::AuditEvent, |row| row.id, AuditEvent))
     }
 }
 

@@ -3,7 +3,7 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, OutputType};
 
-use super::ids;
+use super::ids::{self, Kind};
 use crate::config::Config;
 use crate::error::Result;
 use crate::store::page::{Page, PageRequest};
@@ -25,8 +25,8 @@ pub struct PageArgs {
 pub type IdConnection<T> = Connection<String, T, EmptyFields, EmptyFields>;
 
 impl PageArgs {
-    /// Checks sizes and cursors against the server's limits.
-    pub fn request(&self, ctx: &Context<'_>) -> Result<PageRequest> {
+    /// Checks sizes against the server's limits and that cursors come from a connection of `kind`.
+    pub fn request(&self, ctx: &Context<'_>, kind: Kind) -> Result<PageRequest> {
         let config = ctx.data_unchecked::<Config>();
         let size = |name: &str, value: Option<i32>| -> Result<Option<u64>> {
             match value {
@@ -38,8 +38,8 @@ impl PageArgs {
             }
         };
         PageRequest {
-            after: self.after.as_deref().map(|cursor| ids::decode_cursor("after", cursor)).transpose()?,
-            before: self.before.as_deref().map(|cursor| ids::decode_cursor("before", cursor)).transpose()?,
+            after: self.after.as_deref().map(|cursor| ids::decode_cursor("after", cursor, kind)).transpose()?,
+            before: self.before.as_deref().map(|cursor| ids::decode_cursor("before", cursor, kind)).transpose()?,
             first: size("first", self.first)?,
             last: size("last", self.last)?,
         }
@@ -47,9 +47,14 @@ impl PageArgs {
     }
 }
 
-/// Turns a page of rows into a connection of nodes.
-pub fn connection<R, T: OutputType>(page: Page<R>, id: impl Fn(&R) -> i64, node: impl Fn(R) -> T) -> IdConnection<T> {
+/// Turns a page of rows of `kind` into a connection of nodes.
+pub fn connection<R, T: OutputType>(
+    page: Page<R>,
+    kind: Kind,
+    id: impl Fn(&R) -> i64,
+    node: impl Fn(R) -> T,
+) -> IdConnection<T> {
     let mut connection = Connection::new(page.has_previous, page.has_next);
-    connection.edges = page.items.into_iter().map(|row| Edge::new(ids::cursor(id(&row)), node(row))).collect();
+    connection.edges = page.items.into_iter().map(|row| Edge::new(ids::cursor(kind, id(&row)), node(row))).collect();
     connection
 }

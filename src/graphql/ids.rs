@@ -5,6 +5,7 @@ use async_graphql::ID;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::admission::short;
 use crate::error::{Error, Result};
 
 /// The kinds of object that have global ids.
@@ -73,7 +74,7 @@ pub fn encode(kind: Kind, id: i64) -> ID {
 
 /// Reads any global id.
 pub fn decode_any(id: &str) -> Result<(Kind, i64)> {
-    let malformed = || Error::BadInput(format!("'{id}' is not an id this service issued"));
+    let malformed = || Error::BadInput(format!("'{}' is not an id this service issued", short(id)));
     let bytes = URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).map_err(|_| malformed())?;
     let text = String::from_utf8(bytes).map_err(|_| malformed())?;
     let (kind, number) = text.split_once(':').ok_or_else(malformed)?;
@@ -85,26 +86,33 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64)> {
 /// Reads a global id that must be of `kind`; `field` names the argument in the error.
 pub fn decode(field: &str, id: &ID, kind: Kind) -> Result<i64> {
     let (found, number) = decode_any(id)
-        .map_err(|_| Error::BadInput(format!("{field}: '{}' is not an id this service issued", id.as_str())))?;
+        .map_err(|_| Error::BadInput(format!("{field}: '{}' is not an id this service issued", short(id.as_str()))))?;
     if found != kind {
         return Err(Error::BadInput(format!("{field}: expected a {} id, got a {} id", kind.name(), found.name())));
     }
     Ok(number)
 }
 
-/// A connection cursor for a row id.
-pub fn cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{id}"))
+/// A connection cursor for row `id` of `kind`: it is only accepted back by connections of that kind.
+pub fn cursor(kind: Kind, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cursor:{}:{id}", kind.name()))
 }
 
-/// Reads a cursor this service issued.
-pub fn decode_cursor(field: &str, cursor: &str) -> Result<i64> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("cursor:").and_then(|number| number.parse().ok()))
-        .ok_or_else(|| Error::BadInput(format!("{field}: '{cursor}' is not a cursor this service issued")))
+/// Reads a cursor this service issued for a connection of `kind`.
+pub fn decode_cursor(field: &str, cursor: &str, kind: Kind) -> Result<i64> {
+    let text = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| String::from_utf8(bytes).ok());
+    let parts = text.as_deref().and_then(|text| text.strip_prefix("cursor:")).and_then(|rest| rest.split_once(':'));
+    match parts {
+        Some((found, number)) if found == kind.name() => number
+            .parse()
+            .map_err(|_| Error::BadInput(format!("{field}: '{}' is not a cursor this service issued", short(cursor)))),
+        Some((found, _)) => Err(Error::BadInput(format!(
+            "{field}: this cursor belongs to a list of {}, not of {}",
+            short(found),
+            kind.name()
+        ))),
+        None => Err(Error::BadInput(format!("{field}: '{}' is not a cursor this service issued", short(cursor)))),
+    }
 }
 
 #[cfg(test)]
@@ -124,7 +132,11 @@ mod tests {
         for bad in ["", "!!!", "UGVyc29u", "UGVyc29uOi0x", "Zm9vOjE"] {
             assert!(matches!(decode_any(bad), Err(Error::BadInput(_))), "{bad}");
         }
-        assert_eq!(decode_cursor("after", &cursor(7)), Ok(7));
-        assert!(decode_cursor("after", "nope").is_err());
+        assert_eq!(decode_cursor("after", &cursor(Kind::Skill, 7), Kind::Skill), Ok(7));
+        assert!(decode_cursor("after", "nope", Kind::Skill).is_err());
+        let elsewhere = decode_cursor("after", &cursor(Kind::Skill, 7), Kind::Person).unwrap_err();
+        assert_eq!(elsewhere, Error::BadInput("after: this cursor belongs to a list of Skill, not of Person".into()));
+        let huge = "x".repeat(100_000);
+        assert!(decode_cursor("after", &huge, Kind::Person).unwrap_err().message().len() < 100, "no echo");
     }
 }

@@ -99,10 +99,10 @@ impl Person {
         last: Option<i32>,
     ) -> Result<IdConnection<Enrollment>> {
         access::require_self_or_manager_or_analyst(ctx, &self.0, "reading enrolments").await?;
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Enrollment)?;
         let filter = EnrollmentFilter { person_id: Some(self.0.id), ..Default::default() };
         let page = access::scoped(ctx).enrollments(&filter, request).await?;
-        Ok(connection(page, |row| row.id, Enrollment))
+        Ok(connection(page, Kind::Enrollment, |row| row.id, Enrollment))
     }
     /// Bumped by every change.
     async fn version(&self) -> i32 {
@@ -226,9 +226,9 @@ impl PeopleQuery {
             status: filter.employment_status.map(Into::into),
             name_contains: filter.name_contains,
         };
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Person)?;
         let page = access::scoped(ctx).people(&filter, request).await?;
-        Ok(connection(page, |row| row.id, Person))
+        Ok(connection(page, Kind::Person, |row| row.id, Person))
     }
 
     /// One person by global id or employee id.

@@ -103,9 +103,9 @@ impl Program {
             viewer.require(&[Role::Participant], "reading enrolments")?;
             filter.person_id = Some(access::own_person(ctx).await?.id);
         }
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Enrollment)?;
         let page = access::scoped(ctx).enrollments(&filter, request).await?;
-        Ok(connection(page, |row| row.id, Enrollment))
+        Ok(connection(page, Kind::Enrollment, |row| row.id, Enrollment))
     }
     /// The program's matches; participants see only their own.
     #[allow(clippy::too_many_arguments)]
@@ -119,10 +119,10 @@ impl Program {
         last: Option<i32>,
     ) -> Result<IdConnection<Match>> {
         let person = participant_scope(ctx, "reading matches").await?;
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Match)?;
         let page = access::scoped(ctx).matches(self.0.id, status.map(Into::into), person, request).await?;
         super::matches::prefetch(ctx, ctx.look_ahead().field("edges").field("node"), &page.items).await?;
-        Ok(connection(page, |row| row.id, Match))
+        Ok(connection(page, Kind::Match, |row| row.id, Match))
     }
     /// Self-service requests; participants see only those they sent or received.
     #[allow(clippy::too_many_arguments)]
@@ -147,9 +147,9 @@ impl Program {
             }
             None => None,
         };
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::MatchRequest)?;
         let page = store.match_requests(self.0.id, status.map(Into::into), enrollments, request).await?;
-        Ok(connection(page, |row| row.id, MatchRequest))
+        Ok(connection(page, Kind::MatchRequest, |row| row.id, MatchRequest))
     }
     /// Bumped by every change; send it back as `expectedVersion`.
     async fn version(&self) -> i32 {
@@ -266,9 +266,9 @@ impl ProgramsQuery {
         last: Option<i32>,
     ) -> Result<IdConnection<Program>> {
         access::viewer(ctx).require(ANYONE, "reading programs")?;
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Program)?;
         let page = access::scoped(ctx).programs(status.map(Into::into), request).await?;
-        Ok(connection(page, |row| row.id, Program))
+        Ok(connection(page, Kind::Program, |row| row.id, Program))
     }
 
     /// One program.

@@ -79,9 +79,9 @@ impl SkillsQuery {
         last: Option<i32>,
     ) -> Result<IdConnection<Skill>> {
         access::viewer(ctx).require(ANYONE, "reading the catalogue")?;
-        let request = PageArgs { after, before, first, last }.request(ctx)?;
+        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Skill)?;
         let page = access::scoped(ctx).skills(category.map(Into::into), request).await?;
-        Ok(connection(page, |row| row.id, Skill))
+        Ok(connection(page, Kind::Skill, |row| row.id, Skill))
     }
 }
 

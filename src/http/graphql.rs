@@ -1,48 +1,164 @@
-//! POST /graphql: authenticate the bearer token, then execute with the viewer's data.
+//! `/graphql` as GraphQL over HTTP says: POST with a JSON body (any other content type is
+//! refused, never executed), GET for queries only (a mutation over GET is 405), answers in
+//! `application/graphql-response+json` or `application/json` as the client's `Accept` asks,
+//! and request errors answered 400 in the new media type. Every refusal is a GraphQL error
+//! with `extensions.code`, including an oversized body (413).
 
-use async_graphql_axum::rejection::GraphQLRejection;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
+use crate::auth::Viewer;
 use crate::error::Error;
 use crate::graphql::request_data;
 
-/// Runs one GraphQL request for an authenticated viewer.
-pub async fn execute(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<GraphQLRequest, GraphQLRejection>,
-) -> Response {
-    let viewer = match bearer(&headers).and_then(|token| state.keys.verify(token)) {
+/// The two response media types of GraphQL over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    /// `application/graphql-response+json`: request errors are 400.
+    GraphqlResponse,
+    /// `application/json` (legacy clients): every well-formed request is 200.
+    Json,
+}
+
+impl Media {
+    /// The client's preference; without an `Accept` header, `application/json`.
+    fn from_accept(headers: &HeaderMap) -> Media {
+        let accept = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()).unwrap_or("");
+        let wants = |media: &str| {
+            accept.split(',').any(|part| {
+                let mut fields = part.split(';').map(str::trim);
+                let name = fields.next().unwrap_or("");
+                let refused = fields.any(|field| field.replace(' ', "") == "q=0");
+                name.eq_ignore_ascii_case(media) && !refused
+            })
+        };
+        if wants("application/graphql-response+json") { Media::GraphqlResponse } else { Media::Json }
+    }
+
+    fn content_type(self) -> HeaderValue {
+        match self {
+            Media::GraphqlResponse => HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+            Media::Json => HeaderValue::from_static("application/json; charset=utf-8"),
+        }
+    }
+
+    /// The status of a GraphQL request that failed before execution (parse, validation, limits).
+    fn request_error(self) -> StatusCode {
+        match self {
+            Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Media::Json => StatusCode::OK,
+        }
+    }
+}
+
+/// POST /graphql: a JSON body with `query`, `variables`, `operationName`.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    let media = Media::from_accept(&headers);
+    let viewer = match authenticate(&state, &headers) {
         Ok(viewer) => viewer,
-        Err(error) => return error_response(StatusCode::UNAUTHORIZED, &error),
+        Err(error) => return error_response(StatusCode::UNAUTHORIZED, media, &error),
     };
-    let request = match request {
-        Ok(request) => request.into_inner(),
+    if !is_json(&headers) {
+        let error = Error::BadInput("send the request as JSON (Content-Type: application/json)".into());
+        return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, &error);
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let error = Error::BadInput(format!("the request body is over the limit of {} bytes", state.body_limit));
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, media, &error);
+        }
         Err(rejection) => {
-            let error = Error::BadInput(format!("the request is not a GraphQL request: {}", rejection.0));
-            return error_response(StatusCode::BAD_REQUEST, &error);
+            let error = Error::BadInput("the request body could not be read".into());
+            return error_response(rejection.status(), media, &error);
         }
     };
+    match serde_json::from_slice::<async_graphql::Request>(&body) {
+        Ok(request) => execute(&state, viewer, request, media).await,
+        Err(error) => {
+            let error = Error::BadInput(format!("the body is not a GraphQL request: {error}"));
+            error_response(StatusCode::BAD_REQUEST, media, &error)
+        }
+    }
+}
+
+/// GET /graphql?query=...: queries only, so a link or a prefetch can never change anything.
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let media = Media::from_accept(&headers);
+    let viewer = match authenticate(&state, &headers) {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(StatusCode::UNAUTHORIZED, media, &error),
+    };
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(request) => request,
+        Err(error) => {
+            let error = Error::BadInput(format!("the query string is not a GraphQL request: {error}"));
+            return error_response(StatusCode::BAD_REQUEST, media, &error);
+        }
+    };
+    if state.admission.is_mutation(&request.query, request.operation_name.as_deref()) {
+        let error = Error::BadInput("mutations are sent with POST, never GET".into());
+        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, media, &error);
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, viewer, request, media).await
+}
+
+/// Admission, due departures, then execution with the viewer's data.
+async fn execute(state: &AppState, viewer: Viewer, request: async_graphql::Request, media: Media) -> Response {
     if let Err(error) = state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
-        return error_response(StatusCode::BAD_REQUEST, &error);
+        return error_response(media.request_error(), media, &error);
     }
     tracing::Span::current().record("org", viewer.org.as_str());
     // Departures whose last day went by take effect before anything reads the org's records.
     if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
         tracing::error!(?error, "applying due departures failed");
-        return error_response(StatusCode::INTERNAL_SERVER_ERROR, &error);
+        return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &error);
     }
     let (viewer, loaders, own_person) = request_data(&state.store, viewer);
     let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
     for error in &mut response.errors {
         label_request_error(error);
     }
-    GraphQLResponse::from(response).into_response()
+    // Errors without a path come from parsing, validation or variables: nothing ran.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "serialising a GraphQL response failed");
+            return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &Error::Internal(error.to_string()));
+        }
+    };
+    let status = if request_error {
+        if let Some(fields) = body.as_object_mut() {
+            fields.remove("data");
+        }
+        media.request_error()
+    } else {
+        StatusCode::OK
+    };
+    respond(status, media, body)
+}
+
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Error> {
+    bearer(headers).and_then(|token| state.keys.verify(token))
+}
+
+/// Whether the body is declared JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Parse, validation and limit errors come from async-graphql without a code; they are
@@ -65,12 +181,18 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Error> {
     }
 }
 
-/// A GraphQL-shaped error body, so clients read `extensions.code` even before execution.
-fn error_response(status: StatusCode, error: &Error) -> Response {
-    let body = json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] });
+fn respond(status: StatusCode, media: Media, body: serde_json::Value) -> Response {
     let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// A GraphQL-shaped error body, so clients read `extensions.code` even before execution.
+fn error_response(status: StatusCode, media: Media, error: &Error) -> Response {
+    let body = json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] });
+    let mut response = respond(status, media, body);
     if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
 }

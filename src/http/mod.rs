@@ -8,11 +8,11 @@ mod health;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -33,6 +33,8 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     /// What a document may cost and contain, checked before it runs.
     pub admission: Arc<Admission>,
+    /// Largest request body, in bytes (named in the 413 error).
+    pub body_limit: usize,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -45,14 +47,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
     });
     // Router::layer wraps what is already there: the first layer here is the innermost.
     Router::new()
-        .route("/graphql", post(graphql::execute))
+        .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .merge(graphiql::routes())
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        // Enforced where the body is read, so the 413 is a GraphQL error whether the client sent
+        // a Content-Length or a chunked body.
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(cors(config))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)

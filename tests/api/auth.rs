@@ -120,3 +120,34 @@ fn short_secrets_are_refused() {
     let error = TokenKeys::hs256(b"too-short", None, None).expect_err("refused");
     assert!(error.contains("at least 32 bytes"), "{error}");
 }
+
+#[tokio::test]
+async fn both_exp_and_nbf_get_the_same_small_leeway() {
+    let app = TestApp::spawn().await;
+    let accepted = [claims(-20, None), claims(3600, Some(20))];
+    for claims in accepted {
+        let (status, body) =
+            app.post_graphql(Some(&sign(&claims, Algorithm::HS256, TEST_SECRET)), VIEWER, json!({})).await;
+        assert_eq!(status, 200, "within 30 s of skew: {body}");
+    }
+    assert_rejected(&app, Some(&sign(&claims(-60, None), Algorithm::HS256, TEST_SECRET)), "expired").await;
+    assert_rejected(&app, Some(&sign(&claims(3600, Some(60)), Algorithm::HS256, TEST_SECRET)), "not valid yet").await;
+}
+
+#[tokio::test]
+async fn critical_header_extensions_long_lives_and_unclean_orgs_are_refused() {
+    let app = TestApp::spawn().await;
+    let mut header = Header::new(Algorithm::HS256);
+    header.crit = Some(vec!["exp-policy".into()]);
+    let crit = encode(&header, &claims(3600, None), &EncodingKey::from_secret(TEST_SECRET.as_bytes())).expect("sign");
+    assert_rejected(&app, Some(&crit), "critical header").await;
+    let forever = Claims { exp: 253_402_300_799, ..claims(0, None) };
+    assert_rejected(&app, Some(&sign(&forever, Algorithm::HS256, TEST_SECRET)), "lives longer than the 24 hours").await;
+    let day = claims(24 * 3600, None);
+    let (status, _) = app.post_graphql(Some(&sign(&day, Algorithm::HS256, TEST_SECRET)), VIEWER, json!({})).await;
+    assert_eq!(status, 200, "exactly the maximum lifetime is fine");
+    for org in [" acme", "acme ", "ac\tme", ""] {
+        let token = sign(&Claims { org: org.into(), ..claims(3600, None) }, Algorithm::HS256, TEST_SECRET);
+        assert_rejected(&app, Some(&token), "org claim").await;
+    }
+}

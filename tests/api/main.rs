@@ -10,6 +10,7 @@ mod graphiql;
 mod health;
 mod hostile;
 mod matching;
+mod over_http;
 mod people;
 mod programs;
 mod records_in_time;

@@ -131,6 +131,7 @@ impl TestApp {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
+            .header("accept", "application/graphql-response+json, application/json;q=0.9")
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
