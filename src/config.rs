@@ -45,6 +45,10 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// Deepest GraphQL query accepted.
     pub max_query_depth: usize,
+    /// Requests per minute one token may make (0 = no limit); per replica.
+    pub rate_limit_per_token: u32,
+    /// Requests per minute one organisation may make (0 = no limit); per replica.
+    pub rate_limit_per_org: u32,
     /// What a GraphQL document may cost and contain before it runs.
     pub query_limits: crate::graphql::QueryLimits,
 }
@@ -68,6 +72,8 @@ impl Config {
             body_limit_bytes: 2 * 1024 * 1024,
             cors_allowed_origins: vec!["*".into()],
             max_query_depth: 15,
+            rate_limit_per_token: 600,
+            rate_limit_per_org: 6_000,
             query_limits: crate::graphql::QueryLimits::default(),
         }
     }

@@ -21,6 +21,8 @@ pub enum Error {
     NotFound(String),
     /// Someone else changed it first, or it already exists.
     Conflict(String),
+    /// Over the request budget; retry after the given seconds.
+    RateLimited(u64),
     /// A fault of ours; the details go to the log, not the client.
     Internal(String),
 }
@@ -37,6 +39,7 @@ impl Error {
             Error::Forbidden(_) => "FORBIDDEN",
             Error::NotFound(_) => "NOT_FOUND",
             Error::Conflict(_) => "CONFLICT",
+            Error::RateLimited(_) => "RATE_LIMITED",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -45,6 +48,7 @@ impl Error {
     pub fn message(&self) -> &str {
         match self {
             Error::Internal(_) => "internal error; the request id in the logs has the details",
+            Error::RateLimited(_) => "too many requests; retry after the seconds in Retry-After",
             Error::BadInput(m)
             | Error::IllegalTransition(m)
             | Error::Unauthenticated(m)

@@ -47,7 +47,9 @@ pub async fn build(config: Config) -> Result<App, StartError> {
     let schema = graphql::build_schema(store.clone(), &config);
     let admission = Arc::new(graphql::admission(&config));
     let body_limit = config.body_limit_bytes;
-    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission, body_limit };
+    let rate_limits =
+        Arc::new(http::rate_limit::RateLimits::per_minute(config.rate_limit_per_token, config.rate_limit_per_org));
+    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission, body_limit, rate_limits };
     Ok(App { router: http::router(state, &config), store, keys })
 }
 

@@ -118,6 +118,12 @@ struct ServeArgs {
     /// Most directives per document.
     #[arg(long, env = "GRAPHQL_MAX_DIRECTIVES", default_value_t = 50)]
     max_directives: usize,
+    /// Requests per minute one token may make, per replica (0 = no limit).
+    #[arg(long, env = "RATE_LIMIT_PER_TOKEN", default_value_t = 600)]
+    rate_limit_per_token: u32,
+    /// Requests per minute one organisation may make, per replica (0 = no limit).
+    #[arg(long, env = "RATE_LIMIT_PER_ORG", default_value_t = 6_000)]
+    rate_limit_per_org: u32,
     /// Most lexical tokens per document.
     #[arg(long, env = "GRAPHQL_MAX_TOKENS", default_value_t = 10_000)]
     max_tokens: usize,
@@ -192,6 +198,8 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.body_limit_bytes = args.body_limit_bytes;
     config.cors_allowed_origins = args.cors_allowed_origins;
     config.max_query_depth = args.max_query_depth;
+    config.rate_limit_per_token = args.rate_limit_per_token;
+    config.rate_limit_per_org = args.rate_limit_per_org;
     config.query_limits = reverse_mentoring::graphql::QueryLimits {
         max_cost: args.max_query_complexity,
         max_aliases: args.max_aliases,

@@ -59,9 +59,9 @@ impl Media {
 /// POST /graphql: a JSON body with `query`, `variables`, `operationName`.
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let media = Media::from_accept(&headers);
-    let viewer = match authenticate(&state, &headers) {
+    let viewer = match admit(&state, &headers, media) {
         Ok(viewer) => viewer,
-        Err(error) => return error_response(StatusCode::UNAUTHORIZED, media, &error),
+        Err(refusal) => return *refusal,
     };
     if !is_json(&headers) {
         let error = Error::BadInput("send the request as JSON (Content-Type: application/json)".into());
@@ -90,9 +90,9 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
 /// GET /graphql?query=...: queries only, so a link or a prefetch can never change anything.
 pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let media = Media::from_accept(&headers);
-    let viewer = match authenticate(&state, &headers) {
+    let viewer = match admit(&state, &headers, media) {
         Ok(viewer) => viewer,
-        Err(error) => return error_response(StatusCode::UNAUTHORIZED, media, &error),
+        Err(refusal) => return *refusal,
     };
     let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(request) => request,
@@ -148,8 +148,18 @@ async fn execute(state: &AppState, viewer: Viewer, request: async_graphql::Reque
     respond(status, media, body)
 }
 
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Error> {
-    bearer(headers).and_then(|token| state.keys.verify(token))
+/// The viewer the token names, within their token's and organisation's request budget.
+fn admit(state: &AppState, headers: &HeaderMap, media: Media) -> Result<Viewer, Box<Response>> {
+    let viewer = bearer(headers)
+        .and_then(|token| state.keys.verify(token))
+        .map_err(|error| Box::new(error_response(StatusCode::UNAUTHORIZED, media, &error)))?;
+    if let Err(wait) = state.rate_limits.check(&viewer.org, &viewer.subject) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, media, &Error::RateLimited(seconds));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        return Err(Box::new(response));
+    }
+    Ok(viewer)
 }
 
 /// Whether the body is declared JSON (`application/json`, any parameters).

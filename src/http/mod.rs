@@ -4,6 +4,7 @@
 mod graphiql;
 mod graphql;
 mod health;
+pub mod rate_limit;
 
 use std::sync::Arc;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub admission: Arc<Admission>,
     /// Largest request body, in bytes (named in the 413 error).
     pub body_limit: usize,
+    /// Request budgets per token and per organisation.
+    pub rate_limits: Arc<rate_limit::RateLimits>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -124,3 +124,34 @@ async fn strings_with_nul_or_control_characters_are_refused_naming_the_field_on_
     let fine = admin.gql(create, json!({ "i": { "name": "Tabs\tand newlines are text", "category": "OTHER" } })).await;
     assert!(fine.data()["createSkill"]["id"].is_string());
 }
+
+#[tokio::test]
+async fn a_token_or_an_organisation_over_its_budget_gets_429_with_retry_after() {
+    let app = TestApp::spawn_with(|config| {
+        config.rate_limit_per_token = 3;
+        config.rate_limit_per_org = 5;
+    })
+    .await;
+    let (ada, ben, globex) = (app.as_admin("acme"), app.as_coordinator("acme"), app.as_admin("globex"));
+    for _ in 0..3 {
+        ada.gql("{ viewer { org } }", json!({})).await.data();
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&ada.token)
+        .json(&json!({ "query": "{ viewer { org } }" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().expect("text").parse().expect("seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body}");
+    for _ in 0..2 {
+        ben.gql("{ viewer { org } }", json!({})).await.data();
+    }
+    assert_eq!(ben.gql("{ viewer { org } }", json!({})).await.status, 429, "acme's 5 requests a minute are spent");
+    assert_eq!(globex.gql("{ viewer { org } }", json!({})).await.data()["viewer"]["org"], "globex");
+    assert_eq!(app.get("/healthz").await.0, 200, "health checks are never limited");
+}
