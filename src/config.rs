@@ -49,6 +49,8 @@ pub struct Config {
     pub rate_limit_per_token: u32,
     /// Requests per minute one organisation may make (0 = no limit); per replica.
     pub rate_limit_per_org: u32,
+    /// An Apollo persisted-query manifest: when set, only its operations run.
+    pub persisted_query_manifest: Option<PathBuf>,
     /// What a GraphQL document may cost and contain before it runs.
     pub query_limits: crate::graphql::QueryLimits,
 }
@@ -74,6 +76,7 @@ impl Config {
             max_query_depth: 15,
             rate_limit_per_token: 600,
             rate_limit_per_org: 6_000,
+            persisted_query_manifest: None,
             query_limits: crate::graphql::QueryLimits::default(),
         }
     }

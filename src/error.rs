@@ -23,6 +23,8 @@ pub enum Error {
     Conflict(String),
     /// Over the request budget; retry after the given seconds.
     RateLimited(u64),
+    /// A persisted-query hash this replica does not know: the client resends the query text.
+    PersistedQueryNotFound,
     /// A fault of ours; the details go to the log, not the client.
     Internal(String),
 }
@@ -40,6 +42,7 @@ impl Error {
             Error::NotFound(_) => "NOT_FOUND",
             Error::Conflict(_) => "CONFLICT",
             Error::RateLimited(_) => "RATE_LIMITED",
+            Error::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -49,6 +52,8 @@ impl Error {
         match self {
             Error::Internal(_) => "internal error; the request id in the logs has the details",
             Error::RateLimited(_) => "too many requests; retry after the seconds in Retry-After",
+            // Apollo clients match this exact message as well as the code.
+            Error::PersistedQueryNotFound => "PersistedQueryNotFound",
             Error::BadInput(m)
             | Error::IllegalTransition(m)
             | Error::Unauthenticated(m)

@@ -38,6 +38,9 @@ pub enum StartError {
     /// The token settings are unusable.
     #[error("authentication settings: {0}")]
     Auth(String),
+    /// The persisted-query manifest cannot be used.
+    #[error("persisted-query manifest: {0}")]
+    Manifest(String),
 }
 
 /// Connects, migrates and assembles the router.
@@ -49,8 +52,30 @@ pub async fn build(config: Config) -> Result<App, StartError> {
     let body_limit = config.body_limit_bytes;
     let rate_limits =
         Arc::new(http::rate_limit::RateLimits::per_minute(config.rate_limit_per_token, config.rate_limit_per_org));
-    let state = http::AppState { schema, store: store.clone(), keys: keys.clone(), admission, body_limit, rate_limits };
+    let persisted = Arc::new(persisted_queries(&config)?);
+    let state = http::AppState {
+        schema,
+        store: store.clone(),
+        keys: keys.clone(),
+        admission,
+        body_limit,
+        rate_limits,
+        persisted,
+    };
     Ok(App { router: http::router(state, &config), store, keys })
+}
+
+/// Automatic persisted queries, or only the manifest's operations when one is configured.
+fn persisted_queries(config: &Config) -> Result<http::persisted::PersistedQueries, StartError> {
+    match &config.persisted_query_manifest {
+        None => Ok(http::persisted::PersistedQueries::automatic()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| StartError::Manifest(format!("{}: {error}", path.display())))?;
+            http::persisted::PersistedQueries::allow_list(&text)
+                .map_err(|error| StartError::Manifest(format!("{}: {error}", path.display())))
+        }
+    }
 }
 
 /// The keys tokens are checked with; in development mode the secret file is created if missing.

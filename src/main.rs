@@ -118,6 +118,9 @@ struct ServeArgs {
     /// Most directives per document.
     #[arg(long, env = "GRAPHQL_MAX_DIRECTIVES", default_value_t = 50)]
     max_directives: usize,
+    /// An Apollo persisted-query manifest (JSON): only its operations run (allow-list mode).
+    #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
+    persisted_queries_manifest: Option<PathBuf>,
     /// Requests per minute one token may make, per replica (0 = no limit).
     #[arg(long, env = "RATE_LIMIT_PER_TOKEN", default_value_t = 600)]
     rate_limit_per_token: u32,
@@ -198,6 +201,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.body_limit_bytes = args.body_limit_bytes;
     config.cors_allowed_origins = args.cors_allowed_origins;
     config.max_query_depth = args.max_query_depth;
+    config.persisted_query_manifest = args.persisted_queries_manifest;
     config.rate_limit_per_token = args.rate_limit_per_token;
     config.rate_limit_per_org = args.rate_limit_per_org;
     config.query_limits = reverse_mentoring::graphql::QueryLimits {

@@ -110,8 +110,16 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(que
     execute(&state, viewer, request, media).await
 }
 
-/// Admission, due departures, then execution with the viewer's data.
-async fn execute(state: &AppState, viewer: Viewer, request: async_graphql::Request, media: Media) -> Response {
+/// Persisted queries, admission, due departures, then execution with the viewer's data.
+async fn execute(state: &AppState, viewer: Viewer, mut request: async_graphql::Request, media: Media) -> Response {
+    match state.persisted.resolve(&mut request) {
+        Ok(()) => {}
+        // Apollo clients expect the miss as a 200 and then resend the query text.
+        Err(Error::PersistedQueryNotFound) => {
+            return error_response(StatusCode::OK, media, &Error::PersistedQueryNotFound);
+        }
+        Err(error) => return error_response(media.request_error(), media, &error),
+    }
     if let Err(error) = state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
         return error_response(media.request_error(), media, &error);
     }

@@ -4,6 +4,7 @@
 mod graphiql;
 mod graphql;
 mod health;
+pub mod persisted;
 pub mod rate_limit;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// Request budgets per token and per organisation.
     pub rate_limits: Arc<rate_limit::RateLimits>,
+    /// Automatic persisted queries, or the allow-list.
+    pub persisted: Arc<persisted::PersistedQueries>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod apollo;
 mod auth;
 mod batching;
 mod demo;
