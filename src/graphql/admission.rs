@@ -55,6 +55,9 @@ impl Default for QueryLimits {
 #[derive(Debug, Clone)]
 pub struct Admission {
     connections: HashSet<String>,
+    /// (field, argument) pairs typed `Int`, whose literals must fit in 32 bits even where the
+    /// field is skipped (async-graphql checks them only where the field runs).
+    int_arguments: HashSet<(String, String)>,
     limits: QueryLimits,
     default_page_size: u64,
 }
@@ -80,6 +83,7 @@ impl Admission {
     /// SDL; a connection asked without `first`/`last` counts `default_page_size` rows.
     pub fn new(sdl: &str, limits: QueryLimits, default_page_size: u64) -> Admission {
         let mut connections = HashSet::new();
+        let mut int_arguments = HashSet::new();
         if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
             for definition in document.definitions {
                 let TypeSystemDefinition::Type(definition) = definition else { continue };
@@ -89,13 +93,19 @@ impl Admission {
                     _ => continue,
                 };
                 for field in fields {
+                    let name = field.node.name.node.to_string();
+                    for argument in &field.node.arguments {
+                        if argument.node.ty.node.to_string().trim_end_matches('!') == "Int" {
+                            int_arguments.insert((name.clone(), argument.node.name.node.to_string()));
+                        }
+                    }
                     if field.node.ty.node.to_string().trim_end_matches('!').ends_with("Connection") {
-                        connections.insert(field.node.name.node.to_string());
+                        connections.insert(name);
                     }
                 }
             }
         }
-        Admission { connections, limits, default_page_size }
+        Admission { connections, int_arguments, limits, default_page_size }
     }
 
     /// Refuses a request over a limit, or carrying a string that cannot be stored, with
@@ -110,7 +120,7 @@ impl Admission {
             return Err(over("tokens", self.limits.max_tokens as u64, "more"));
         }
         let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(()) };
-        let mut census = Census::default();
+        let mut census = Census { int_arguments: &self.int_arguments, variables, aliases: 0, directives: 0 };
         census.document(&document)?;
         if census.aliases > self.limits.max_aliases {
             return Err(over("aliases", self.limits.max_aliases as u64, &census.aliases.to_string()));
@@ -249,13 +259,14 @@ impl<'a> Pricer<'a> {
 }
 
 /// Counts over the whole document: aliases, directives, and strings that cannot be stored.
-#[derive(Default)]
-struct Census {
+struct Census<'a> {
+    int_arguments: &'a HashSet<(String, String)>,
+    variables: &'a Variables,
     aliases: usize,
     directives: usize,
 }
 
-impl Census {
+impl Census<'_> {
     fn document(&mut self, document: &ExecutableDocument) -> Result<()> {
         for (_, operation) in document.operations.iter() {
             self.directives += operation.node.directives.len();
@@ -281,8 +292,26 @@ impl Census {
                         let Ok(literal) =
                             value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(ConstValue::Null));
                         refuse_control_chars_const(&path, &literal)?;
+                        let key = (field.name.node.to_string(), name.node.to_string());
+                        if let ConstValue::Number(number) = &literal
+                            && self.int_arguments.contains(&key)
+                            && number.as_i64().is_none_or(|value| i32::try_from(value).is_err())
+                        {
+                            return Err(Error::BadInput(format!(
+                                "{path} must be a 32-bit Int (-2147483648 to 2147483647)"
+                            )));
+                        }
                     }
-                    self.selection_set(&field.selection_set.node)?;
+                    let children = &field.selection_set.node;
+                    // async-graphql answers null (even for a non-null field) when every
+                    // selection is skipped; the spec wants `{}`. Refuse it rather than lie.
+                    if !children.items.is_empty() && self.all_skipped(children) {
+                        return Err(Error::BadInput(format!(
+                            "every selection under {} is skipped; select at least one field",
+                            short(field.name.node.as_str())
+                        )));
+                    }
+                    self.selection_set(children)?;
                 }
                 Selection::InlineFragment(fragment) => {
                     self.directives += fragment.node.directives.len();
@@ -292,6 +321,37 @@ impl Census {
             }
         }
         Ok(())
+    }
+}
+
+impl Census<'_> {
+    /// Whether `@skip`/`@include` leave nothing of `set` (an inline fragment counts as empty
+    /// when all of its own selections are skipped).
+    fn all_skipped(&self, set: &SelectionSet) -> bool {
+        set.items.iter().all(|selection| match &selection.node {
+            Selection::Field(field) => self.skipped(&field.node.directives),
+            Selection::FragmentSpread(spread) => self.skipped(&spread.node.directives),
+            Selection::InlineFragment(fragment) => {
+                self.skipped(&fragment.node.directives) || self.all_skipped(&fragment.node.selection_set.node)
+            }
+        })
+    }
+
+    fn skipped(&self, directives: &[async_graphql::Positioned<async_graphql::parser::types::Directive>]) -> bool {
+        directives.iter().any(|directive| {
+            let condition = directive.node.get_argument("if").and_then(|value| {
+                let resolved = value.node.clone().into_const_with(|variable| {
+                    Ok::<_, std::convert::Infallible>(
+                        self.variables.get(&variable).cloned().unwrap_or(ConstValue::Null),
+                    )
+                });
+                match resolved {
+                    Ok(ConstValue::Boolean(flag)) => Some(flag),
+                    _ => None,
+                }
+            });
+            matches!((directive.node.name.node.as_str(), condition), ("skip", Some(true)) | ("include", Some(false)))
+        })
     }
 }
 
@@ -485,6 +545,29 @@ mod tests {
         let error = admission().check("{ viewer { org } }", None, &variables).unwrap_err();
         assert!(error.message().contains("variables.people[0].name contains the control character U+0007"));
         assert!(check("mutation { createSkill(name: \"tab\\tand\\nnewline\") }").is_ok());
+    }
+
+    #[test]
+    fn a_selection_skipped_whole_is_refused_not_answered_null() {
+        refused("{ viewer { ... @skip(if: true) { org } } }", "every selection under viewer is skipped");
+        refused("{ viewer { org @include(if: false) } }", "every selection under viewer is skipped");
+        let mut variables = Variables::default();
+        variables.insert(Name::new("hide"), ConstValue::Boolean(true));
+        let by_variable = "query($hide: Boolean!) { viewer { org @skip(if: $hide) } }";
+        assert!(admission().check(by_variable, None, &variables).is_err());
+        assert!(check("{ viewer { org @skip(if: false) } }").is_ok());
+        assert!(check("{ viewer { org @skip(if: true) __typename } }").is_ok());
+    }
+
+    #[test]
+    fn int_literals_fit_in_32_bits_even_where_the_field_is_skipped() {
+        refused(
+            "{ people(first: 99999999999) @skip(if: true) { edges { node { name } } } }",
+            "people(first:) must be a 32-bit Int",
+        );
+        refused("{ people(first: 2.5) { edges { node { name } } } }", "people(first:) must be a 32-bit Int");
+        // The largest Int passes this check; its page is then priced (skipped or not) and too costly.
+        refused("{ people(first: 2147483647) @skip(if: true) { edges { node { name } } } }", "query cost");
     }
 
     #[test]

@@ -155,3 +155,23 @@ async fn a_token_or_an_organisation_over_its_budget_gets_429_with_retry_after() 
     assert_eq!(globex.gql("{ viewer { org } }", json!({})).await.data()["viewer"]["org"], "globex");
     assert_eq!(app.get("/healthz").await.0, 200, "health checks are never limited");
 }
+
+#[tokio::test]
+async fn out_of_range_ints_and_wholly_skipped_selections_are_refused_even_where_nothing_runs() {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin("acme");
+    let skipped_page =
+        |first: &str| format!("{{ skills(first: {first}) @skip(if: true) {{ nodes {{ id }} }} viewer {{ org }} }}");
+    assert_eq!(admin.gql(&skipped_page("100"), json!({})).await.data()["viewer"]["org"], "acme");
+    refused_before_running(
+        &admin.gql(&skipped_page("2147483648"), json!({})).await,
+        "skills(first:) must be a 32-bit Int",
+    );
+    let program =
+        "mutation { createProgram(input: { name: \"P\", startsOn: \"2027-01-01\", endsOn: \"2027-12-31\" }) { id } }";
+    let id = admin.gql(program, json!({})).await.data()["createProgram"]["id"].clone();
+    let skipped = "query($id: ID!) { program(id: $id) { ... @skip(if: true) { name } } }";
+    refused_before_running(&admin.gql(skipped, json!({ "id": id })).await, "every selection under program is skipped");
+    let one_left = "query($id: ID!) { program(id: $id) { ... @skip(if: true) { name } status } }";
+    assert_eq!(admin.gql(one_left, json!({ "id": id })).await.data()["program"], json!({ "status": "DRAFT" }));
+}
