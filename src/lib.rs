@@ -46,7 +46,9 @@ pub enum StartError {
 /// Connects, migrates and assembles the router.
 pub async fn build(config: Config) -> Result<App, StartError> {
     let keys = Arc::new(token_keys(&config)?);
-    let store = Store::connect(&config.database_url, config.max_connections).await?;
+    let store =
+        Store::connect_with_deadline(&config.database_url, config.max_connections, Some(config.request_timeout))
+            .await?;
     let schema = graphql::build_schema(store.clone(), &config);
     let admission = Arc::new(graphql::admission(&config));
     let body_limit = config.body_limit_bytes;

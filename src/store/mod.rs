@@ -36,9 +36,23 @@ pub struct Store {
 impl Store {
     /// Connects and applies every pending migration.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, sea_orm::DbErr> {
+        Self::connect_with_deadline(url, max_connections, None).await
+    }
+
+    /// Connects like [`Store::connect`]; on PostgreSQL no statement runs longer than `deadline`,
+    /// so the database stops working on a request the service has given up on.
+    pub async fn connect_with_deadline(
+        url: &str,
+        max_connections: u32,
+        deadline: Option<std::time::Duration>,
+    ) -> Result<Store, sea_orm::DbErr> {
         use migration::MigratorTrait;
         let mut options = ConnectOptions::new(url.to_owned());
         options.max_connections(max_connections).sqlx_logging(false);
+        if let Some(deadline) = deadline {
+            let milliseconds = deadline.as_millis().to_string();
+            options.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", milliseconds.as_str())]));
+        }
         let mut db = Database::connect(options).await?;
         // Counting statements lets tests prove a nested query runs a bounded number of them.
         let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));

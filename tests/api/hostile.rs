@@ -173,3 +173,15 @@ async fn out_of_range_ints_and_wholly_skipped_selections_are_refused_even_where_
     let one_left = "query($id: ID!) { program(id: $id) { ... @skip(if: true) { name } status } }";
     assert_eq!(admin.gql(one_left, json!({ "id": id })).await.data()["program"], json!({ "status": "DRAFT" }));
 }
+
+#[tokio::test]
+async fn on_postgresql_no_statement_outlives_the_request_deadline() {
+    let app = TestApp::spawn_with(|config| config.request_timeout = std::time::Duration::from_secs(1)).await;
+    use sea_orm::ConnectionTrait;
+    let db = app.store.connection();
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return; // SQLite runs in-process: its statements end with the request's future.
+    }
+    let error = db.execute_unprepared("SELECT pg_sleep(5)").await.expect_err("cancelled by statement_timeout");
+    assert!(error.to_string().contains("statement timeout"), "{error}");
+}
