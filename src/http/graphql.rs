@@ -182,6 +182,8 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// Parse, validation and limit errors come from async-graphql without a code; they are
 /// all faults in the request, so clients get `BAD_USER_INPUT` like any other bad input.
 fn label_request_error(error: &mut async_graphql::ServerError) {
+    // Parse errors quote the offending line of the document: never echo more than a prefix.
+    error.message = capped(&error.message);
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", "BAD_USER_INPUT");
@@ -205,9 +207,17 @@ fn respond(status: StatusCode, media: Media, body: serde_json::Value) -> Respons
     response
 }
 
+/// At most 300 characters of an error message, so no error echoes a large input back.
+fn capped(message: &str) -> String {
+    match message.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message.to_owned(),
+    }
+}
+
 /// A GraphQL-shaped error body, so clients read `extensions.code` even before execution.
 fn error_response(status: StatusCode, media: Media, error: &Error) -> Response {
-    let body = json!({ "errors": [{ "message": error.message(), "extensions": { "code": error.code() } }] });
+    let body = json!({ "errors": [{ "message": capped(error.message()), "extensions": { "code": error.code() } }] });
     let mut response = respond(status, media, body);
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

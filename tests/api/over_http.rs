@@ -129,3 +129,26 @@ async fn cursors_belong_to_their_list_and_bad_input_is_never_echoed_whole() {
     id.assert_error("BAD_USER_INPUT", "is not an id this service issued");
     assert!(id.message().len() < 200, "the id is not echoed: {} bytes", id.message().len());
 }
+
+#[tokio::test]
+async fn no_error_echoes_a_large_input_back() {
+    let app = TestApp::spawn().await;
+    let long = "A".repeat(100 * 1024);
+    let client = reqwest::Client::new();
+    let bodies = [
+        json!({ "query": "{ viewer { org } }", "variables": long }).to_string(),
+        json!({ "query": format!("{{ viewer {{ org }} }} {long}") }).to_string(),
+        json!({ "query": format!("{{ viewer(x: \"{long}\") {{ org }} }}") }).to_string(),
+    ];
+    for body in bodies {
+        let request = client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(app.token("acme", &["ADMIN"]))
+            .header("content-type", "application/json")
+            .body(body);
+        let answer = send(request).await;
+        assert_eq!(code(&answer.body), "BAD_USER_INPUT", "{}", answer.body);
+        let message = answer.body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.chars().count() <= 301, "{} characters echoed", message.chars().count());
+    }
+}
