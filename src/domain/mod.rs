@@ -5,6 +5,7 @@
 pub mod enrollment;
 pub mod integrity;
 pub mod matching;
+pub mod metrics;
 pub mod person;
 pub mod program;
 pub mod record;

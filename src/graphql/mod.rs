@@ -10,6 +10,7 @@ mod enums;
 mod ids;
 mod loaders;
 mod matches;
+mod metrics;
 mod node;
 mod people;
 mod programs;
@@ -38,6 +39,7 @@ pub struct Query(
     requests::RequestsQuery,
     audit::AuditQuery,
     audit::IntegrityQuery,
+    metrics::MetricsQuery,
 );
 
 /// Every mutation.
@@ -51,6 +53,7 @@ pub struct Mutation(
     relationships::RelationshipsMutation,
     records::RecordsMutation,
     requests::RequestsMutation,
+    metrics::SettingsMutation,
 );
 
 /// The service's schema.

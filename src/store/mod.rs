@@ -10,6 +10,7 @@ pub mod enrollments;
 pub mod entity;
 pub mod integrity;
 pub mod matching;
+pub mod metrics;
 pub mod page;
 pub mod people;
 pub mod programs;
@@ -17,6 +18,7 @@ pub mod records;
 pub mod relationships;
 pub mod requests;
 pub mod roster;
+pub mod settings;
 pub mod skills;
 
 use sea_orm::{

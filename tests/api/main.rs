@@ -11,6 +11,7 @@ mod graphiql;
 mod health;
 mod hostile;
 mod matching;
+mod metrics;
 mod over_http;
 mod people;
 mod programs;

@@ -21,6 +21,7 @@ const GLOBEX: &str = "globex";
 const PARTICIPANT: &str = "E5";
 
 const ALL: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst, Role::Lms, Role::Participant];
+const ADMIN_AND_ANALYST: &[Role] = &[Role::Admin, Role::Analyst];
 
 const PERSON: &str = "query($id: ID!) { person(id: $id) { name } }";
 const PROGRAM: &str = "query($id: ID!) { program(id: $id) { name objectives { kind } } }";
@@ -352,6 +353,15 @@ fn query_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("Program.enrollments", PROGRAM_ENROLLMENTS, program), READERS_AND_PARTICIPANTS),
         (op("auditEvents", "{ auditEvents { nodes { id action } } }", json!({})), ADMIN),
         (op("recordIntegrity", "{ recordIntegrity { problems { kind } } }", json!({})), ADMIN),
+        (op("orgSettings", "{ orgSettings { minGroupSize } }", json!({})), ADMIN_AND_ANALYST),
+        (
+            op(
+                "programMetrics",
+                "query($id: ID!) { programMetrics(programId: $id) { retention { rate } cadence { meetings } satisfaction { answers } } }",
+                json!({ "id": world.program }),
+            ),
+            READERS,
+        ),
     ]
 }
 
@@ -363,6 +373,7 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("upsertPeople", UPSERT, json!({ "p": [person("E9", "Newcomer", "IT", 2)] })), ADMIN),
         (op("recordDeparture (a notice period)", SCHEDULE_DEPARTURE, json!({ "p": ben })), ADMIN),
         (op("cancelDeparture", CANCEL_DEPARTURE, json!({ "p": ben })), ADMIN),
+        (op("updateOrgSettings", "mutation { updateOrgSettings(minGroupSize: 7) { minGroupSize } }", json!({})), ADMIN),
         (op("recordDeparture", RECORD_DEPARTURE, json!({ "p": dee })), ADMIN),
         (
             op(

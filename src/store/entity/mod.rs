@@ -8,6 +8,7 @@ pub mod match_request;
 pub mod matched_pair;
 pub mod meeting;
 pub mod objective;
+pub mod org_setting;
 pub mod person;
 pub mod person_skill;
 pub mod program;

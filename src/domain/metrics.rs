@@ -1,0 +1,92 @@
+//! Outcome metrics, the parts that are pure: what a small group is and which cells of a
+//! breakdown must be hidden so that nothing is recovered by subtraction, rates, and how days
+//! become months. README ("Outcome metrics") defines every figure; the store's SQL follows it.
+
+use super::{DomainError, invalid};
+
+/// Groups smaller than this many distinct people are suppressed unless the organisation says otherwise.
+pub const DEFAULT_MIN_GROUP_SIZE: i32 = 5;
+/// No organisation may show groups smaller than this.
+pub const LOWEST_MIN_GROUP_SIZE: i32 = 3;
+/// Days in an average month: active months = active days / this.
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+/// Horizons of retention when the caller names none, in months.
+pub const DEFAULT_HORIZONS: [i32; 3] = [3, 6, 12];
+
+/// Checks an organisation's smallest shown group.
+pub fn min_group_size(value: i32) -> Result<i32, DomainError> {
+    if (LOWEST_MIN_GROUP_SIZE..=1_000).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(format!("minGroupSize must be between {LOWEST_MIN_GROUP_SIZE} and 1000, got {value}")))
+    }
+}
+
+/// Checks retention horizons: 1 to 10 of them, each 1 to 120 months.
+pub fn horizons(values: &[i32]) -> Result<Vec<i32>, DomainError> {
+    if values.is_empty() || values.len() > 10 {
+        return Err(invalid(format!("give 1 to 10 horizons, got {}", values.len())));
+    }
+    match values.iter().find(|months| !(1..=120).contains(*months)) {
+        Some(bad) => Err(invalid(format!("horizons are 1 to 120 months, got {bad}"))),
+        None => Ok(values.to_vec()),
+    }
+}
+
+/// `numerator / denominator`, or `None` when there is nothing to divide by.
+pub fn rate(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator > 0.0).then(|| numerator / denominator)
+}
+
+/// Months of a relationship's active days.
+pub fn active_months(days: i64) -> f64 {
+    days as f64 / DAYS_PER_MONTH
+}
+
+/// Which cells of a breakdown to hide: every cell of fewer than `min_group_size` people, and,
+/// when exactly one is hidden while the total is shown, also the smallest shown cell, so the
+/// hidden one cannot be recovered by subtracting the others from the total.
+pub fn suppressed_cells(people_per_cell: &[i64], min_group_size: i64, total_shown: bool) -> Vec<bool> {
+    let mut hidden: Vec<bool> = people_per_cell.iter().map(|people| *people < min_group_size).collect();
+    if total_shown && hidden.iter().filter(|hidden| **hidden).count() == 1 {
+        let next_smallest = people_per_cell
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !hidden[*index])
+            .min_by_key(|(index, people)| (**people, *index))
+            .map(|(index, _)| index);
+        if let Some(index) = next_smallest {
+            hidden[index] = true;
+        }
+    }
+    hidden
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_small_cell_takes_the_next_smallest_with_it_when_the_total_is_shown() {
+        assert_eq!(suppressed_cells(&[7, 3, 12], 5, true), vec![true, true, false]);
+        assert_eq!(suppressed_cells(&[7, 3, 12], 5, false), vec![false, true, false]);
+        assert_eq!(suppressed_cells(&[2, 3, 12], 5, true), vec![true, true, false], "two hidden: their sum only");
+        assert_eq!(suppressed_cells(&[6, 6, 4], 5, true), vec![true, false, true], "ties go to the first");
+        assert_eq!(suppressed_cells(&[8, 9], 5, true), vec![false, false]);
+    }
+
+    #[test]
+    fn settings_and_arguments_stay_in_range() {
+        assert_eq!(min_group_size(5), Ok(5));
+        assert!(min_group_size(2).unwrap_err().to_string().contains("between 3 and 1000"));
+        assert_eq!(horizons(&[3, 6, 12]), Ok(vec![3, 6, 12]));
+        assert!(horizons(&[]).is_err() && horizons(&[0]).is_err() && horizons(&[121]).is_err());
+    }
+
+    #[test]
+    fn rates_need_a_denominator_and_months_are_average_months() {
+        assert_eq!(rate(3.0, 4.0), Some(0.75));
+        assert_eq!(rate(0.0, 0.0), None);
+        assert!((active_months(61) - 2.004_106_776).abs() < 1e-6);
+    }
+}

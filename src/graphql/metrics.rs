@@ -1,0 +1,252 @@
+//! Outcome metrics for analysts, coordinators and admins (README, "Outcome metrics"), and the
+//! organisation setting that keeps small groups from being singled out.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::NaiveDate;
+
+use super::access::{self, READERS};
+use super::enums::PairSide;
+use super::ids::{self, Kind};
+use crate::auth::Role;
+use crate::domain::metrics::{self, DEFAULT_HORIZONS};
+use crate::domain::program::ObjectiveKind;
+use crate::domain::relationship;
+use crate::error::{Error, Result};
+use crate::store::entity::program;
+use crate::store::metrics::RetentionCounts;
+
+/// The organisation's settings.
+#[derive(SimpleObject)]
+pub struct OrgSettings {
+    /// Metrics about fewer distinct people than this are suppressed (at least 3; default 5).
+    min_group_size: i32,
+}
+
+/// Retention of participants at one horizon.
+#[derive(SimpleObject)]
+pub struct RetentionFigure {
+    /// Months after each participant's anchor (the start of their first relationship in the program).
+    months: i32,
+    /// Participants whose anchor + months is on or before `asOf`.
+    observable: Option<i64>,
+    /// Of those, employed on anchor + months.
+    retained: Option<i64>,
+    /// retained / observable.
+    rate: Option<f64>,
+    /// Fewer than `minGroupSize` observable participants: the numbers are withheld.
+    suppressed: bool,
+    /// The same per side (a lone small side takes the other with it while the total shows).
+    by_role: Vec<RoleRetention>,
+}
+
+/// Retention of one side.
+#[derive(SimpleObject)]
+pub struct RoleRetention {
+    /// MENTOR or MENTEE.
+    role: PairSide,
+    /// Observable participants on this side.
+    observable: Option<i64>,
+    /// Of those, retained.
+    retained: Option<i64>,
+    /// retained / observable.
+    rate: Option<f64>,
+    /// Withheld to protect a small group.
+    suppressed: bool,
+}
+
+/// How often pairs met.
+#[derive(SimpleObject)]
+pub struct CadenceFigure {
+    /// Relationships that started on or before `asOf`.
+    relationships: Option<i64>,
+    /// Meetings held on or before `asOf`.
+    meetings: Option<i64>,
+    /// Their hours.
+    hours: Option<f64>,
+    /// Active months (active days / 30.4375), summed over relationships.
+    active_months: Option<f64>,
+    /// meetings / activeMonths.
+    meetings_per_active_month: Option<f64>,
+    /// hours / activeMonths.
+    hours_per_active_month: Option<f64>,
+    /// Relationships with at least 30 active days.
+    eligible_relationships: Option<i64>,
+    /// Meetings per active month each should reach: the MEETINGS_PER_MONTH_PER_MATCH objective, else 1.
+    target: f64,
+    /// Share of the eligible relationships whose own meetings per active month reach the target.
+    share_reaching_target: Option<f64>,
+    /// Fewer than `minGroupSize` people in these relationships: withheld.
+    suppressed: bool,
+}
+
+/// What participants said, from each person's latest answer per relationship.
+#[derive(SimpleObject)]
+pub struct SatisfactionFigure {
+    /// Latest answers counted (one per person and relationship).
+    answers: Option<i64>,
+    /// Distinct people who answered.
+    respondents: Option<i64>,
+    /// Mean satisfaction, 1-5.
+    average_satisfaction: Option<f64>,
+    /// Mean confidence, 1-5.
+    average_confidence: Option<f64>,
+    /// Share of answers with satisfaction 4 or 5.
+    share_satisfied: Option<f64>,
+    /// Share of answers with confidence 4 or 5.
+    share_confident: Option<f64>,
+    /// Fewer than `minGroupSize` respondents: withheld.
+    suppressed: bool,
+}
+
+/// A program's outcomes as of a day; each figure is computed when asked for.
+pub struct ProgramMetrics {
+    program: program::Model,
+    as_of: NaiveDate,
+    horizons: Vec<i32>,
+    min_group_size: i64,
+}
+
+#[Object]
+impl ProgramMetrics {
+    /// The program.
+    async fn program_id(&self) -> ID {
+        ids::encode(Kind::Program, self.program.id)
+    }
+    /// The day evaluated: only what happened on or before it counts.
+    async fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+    /// The smallest group shown.
+    async fn min_group_size(&self) -> i64 {
+        self.min_group_size
+    }
+    /// Participant retention at each horizon.
+    async fn retention(&self, ctx: &Context<'_>) -> Result<Vec<RetentionFigure>> {
+        let store = access::scoped(ctx);
+        let mut figures = Vec::with_capacity(self.horizons.len());
+        for months in &self.horizons {
+            let counts = store.retention_counts(self.program.id, self.as_of, *months).await?;
+            figures.push(retention_figure(*months, &counts, self.min_group_size));
+        }
+        Ok(figures)
+    }
+    /// Meeting cadence.
+    async fn cadence(&self, ctx: &Context<'_>) -> Result<CadenceFigure> {
+        let store = access::scoped(ctx);
+        let objectives = store.objectives_of(&[self.program.id]).await?;
+        let target = objectives
+            .iter()
+            .find(|objective| objective.kind == ObjectiveKind::MeetingsPerMonthPerMatch.as_str())
+            .map_or(1.0, |objective| objective.target);
+        let counts = store.cadence_counts(self.program.id, self.as_of, target).await?;
+        let shown = counts.people >= self.min_group_size;
+        let months = metrics::active_months(counts.active_days);
+        let hours = counts.minutes as f64 / 60.0;
+        Ok(CadenceFigure {
+            relationships: shown.then_some(counts.relationships),
+            meetings: shown.then_some(counts.meetings),
+            hours: shown.then_some(hours),
+            active_months: shown.then_some(months),
+            meetings_per_active_month: metrics::rate(counts.meetings as f64, months).filter(|_| shown),
+            hours_per_active_month: metrics::rate(hours, months).filter(|_| shown),
+            eligible_relationships: shown.then_some(counts.eligible),
+            target,
+            share_reaching_target: metrics::rate(counts.reaching as f64, counts.eligible as f64).filter(|_| shown),
+            suppressed: !shown,
+        })
+    }
+    /// Satisfaction and confidence.
+    async fn satisfaction(&self, ctx: &Context<'_>) -> Result<SatisfactionFigure> {
+        let counts = access::scoped(ctx).satisfaction_counts(self.program.id, self.as_of).await?;
+        let shown = counts.respondents >= self.min_group_size;
+        let answers = counts.answers as f64;
+        let share = |part: i64| metrics::rate(part as f64, answers).filter(|_| shown);
+        Ok(SatisfactionFigure {
+            answers: shown.then_some(counts.answers),
+            respondents: shown.then_some(counts.respondents),
+            average_satisfaction: share(counts.satisfaction_sum),
+            average_confidence: share(counts.confidence_sum),
+            share_satisfied: share(counts.satisfied),
+            share_confident: share(counts.confident),
+            suppressed: !shown,
+        })
+    }
+}
+
+fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64) -> RetentionFigure {
+    let sides = [relationship::PairSide::Mentor, relationship::PairSide::Mentee];
+    let of = |side: relationship::PairSide| counts.iter().find(|row| row.role == side.as_str());
+    let observable: i64 = counts.iter().map(|row| row.observable).sum();
+    let retained: i64 = counts.iter().map(|row| row.retained).sum();
+    let shown = observable >= min_group_size;
+    let cells: Vec<i64> = sides.iter().map(|side| of(*side).map_or(0, |row| row.observable)).collect();
+    let hidden = metrics::suppressed_cells(&cells, min_group_size, shown);
+    let by_role = sides
+        .iter()
+        .zip(hidden)
+        .map(|(side, hidden)| {
+            let (observable, retained) = of(*side).map_or((0, 0), |row| (row.observable, row.retained));
+            RoleRetention {
+                role: (*side).into(),
+                observable: (!hidden).then_some(observable),
+                retained: (!hidden).then_some(retained),
+                rate: metrics::rate(retained as f64, observable as f64).filter(|_| !hidden),
+                suppressed: hidden,
+            }
+        })
+        .collect();
+    RetentionFigure {
+        months,
+        observable: shown.then_some(observable),
+        retained: shown.then_some(retained),
+        rate: metrics::rate(retained as f64, observable as f64).filter(|_| shown),
+        suppressed: !shown,
+        by_role,
+    }
+}
+
+/// Metrics queries.
+#[derive(Default)]
+pub struct MetricsQuery;
+
+#[Object]
+impl MetricsQuery {
+    /// A program's outcomes as of `asOf` (default today); retention at `horizons` months (default 3, 6, 12).
+    async fn program_metrics(
+        &self,
+        ctx: &Context<'_>,
+        program_id: ID,
+        as_of: Option<NaiveDate>,
+        horizons: Option<Vec<i32>>,
+    ) -> Result<ProgramMetrics> {
+        access::viewer(ctx).require(READERS, "reading outcome metrics")?;
+        let id = ids::decode("programId", &program_id, Kind::Program)?;
+        let horizons = metrics::horizons(&horizons.unwrap_or_else(|| DEFAULT_HORIZONS.to_vec()))?;
+        let store = access::scoped(ctx);
+        let program = store.program(id).await?.ok_or_else(|| Error::not_found("program"))?;
+        let min_group_size = i64::from(store.org_settings().await?.min_group_size);
+        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        Ok(ProgramMetrics { program, as_of, horizons, min_group_size })
+    }
+
+    /// The organisation's settings (admins and analysts).
+    async fn org_settings(&self, ctx: &Context<'_>) -> Result<OrgSettings> {
+        access::viewer(ctx).require(&[Role::Admin, Role::Analyst], "reading the organisation's settings")?;
+        let settings = access::scoped(ctx).org_settings().await?;
+        Ok(OrgSettings { min_group_size: settings.min_group_size })
+    }
+}
+
+/// Settings mutations.
+#[derive(Default)]
+pub struct SettingsMutation;
+
+#[Object]
+impl SettingsMutation {
+    /// Sets the smallest group a metric may describe (3 to 1000).
+    async fn update_org_settings(&self, ctx: &Context<'_>, min_group_size: i32) -> Result<OrgSettings> {
+        access::viewer(ctx).require(&[Role::Admin], "changing the organisation's settings")?;
+        let settings = access::scoped(ctx).set_min_group_size(min_group_size).await?;
+        Ok(OrgSettings { min_group_size: settings.min_group_size })
+    }
+}

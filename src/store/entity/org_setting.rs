@@ -1,0 +1,20 @@
+//! A row of `org_settings`: one organisation's settings (absent = the defaults).
+
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+/// The settings of one organisation.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "org_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub org_id: String,
+    pub min_group_size: i32,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

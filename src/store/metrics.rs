@@ -1,0 +1,228 @@
+//! Outcome metrics computed by the database: one aggregate statement per figure, org-scoped,
+//! following README's definitions. Date arithmetic is the only thing the two backends spell
+//! differently, and it is kept in [`Dialect`].
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement, Value};
+
+use super::Scoped;
+use crate::error::{Error, Result};
+
+/// Relationship statuses: a match that started.
+const STARTED: &str = "('ACTIVE', 'COMPLETED', 'ENDED_EARLY')";
+
+/// Retention of one role at one horizon, before suppression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionCounts {
+    /// MENTOR or MENTEE.
+    pub role: String,
+    /// Participants whose anchor + horizon is on or before the day.
+    pub observable: i64,
+    /// Of those, employed on anchor + horizon.
+    pub retained: i64,
+}
+
+/// Meeting cadence of a program's relationships, before suppression.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CadenceCounts {
+    /// Relationships that started on or before the day.
+    pub relationships: i64,
+    /// Distinct people in them.
+    pub people: i64,
+    /// Meetings held on or before the day.
+    pub meetings: i64,
+    /// Their minutes.
+    pub minutes: i64,
+    /// Active days, summed over relationships.
+    pub active_days: i64,
+    /// Relationships with at least 30 active days.
+    pub eligible: i64,
+    /// Of those, whose meetings per active month reach the target.
+    pub reaching: i64,
+}
+
+/// Satisfaction and confidence from each person's latest answer per relationship, before suppression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SatisfactionCounts {
+    /// Latest answers (one per person and relationship).
+    pub answers: i64,
+    /// Distinct people who answered.
+    pub respondents: i64,
+    /// Sum of satisfaction over the answers.
+    pub satisfaction_sum: i64,
+    /// Sum of confidence over the answers.
+    pub confidence_sum: i64,
+    /// Answers with satisfaction 4 or 5.
+    pub satisfied: i64,
+    /// Answers with confidence 4 or 5.
+    pub confident: i64,
+}
+
+/// How each backend spells date arithmetic.
+struct Dialect(DatabaseBackend);
+
+impl Dialect {
+    /// `date` plus `months` calendar months, clamped to the month's last day (Jan 31 + 1 = Feb 28/29).
+    fn add_months(&self, date: &str, months: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST({date} + make_interval(months => {months}) AS date)"),
+            // SQLite's '+N months' rolls over (Jan 31 + 1 = Mar 3); the month's last day caps it.
+            _ => format!(
+                "min(date({date}, '+' || {months} || ' months'), \
+                 date({date}, 'start of month', '+' || ({months} + 1) || ' months', '-1 day'))"
+            ),
+        }
+    }
+
+    /// Days from `start` to `end`, both counted.
+    fn days_inclusive(&self, start: &str, end: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("({end} - {start} + 1)"),
+            _ => format!("(CAST(julianday({end}) - julianday({start}) AS INTEGER) + 1)"),
+        }
+    }
+
+    /// The earlier of two dates.
+    fn earlier(&self, a: &str, b: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("LEAST({a}, {b})"),
+            _ => format!("min({a}, {b})"),
+        }
+    }
+}
+
+/// The first instant after day `as_of` (UTC): records with a time count when before it.
+fn end_of(as_of: NaiveDate) -> DateTime<Utc> {
+    as_of.succ_opt().unwrap_or(as_of).and_time(NaiveTime::MIN).and_utc()
+}
+
+fn count(row: &QueryResult, column: &str) -> Result<i64> {
+    row.try_get::<Option<i64>>("", column)
+        .map(Option::unwrap_or_default)
+        .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
+}
+
+impl Scoped<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect(self.db.get_database_backend())
+    }
+
+    async fn aggregate(&self, sql: String, values: Vec<Value>) -> Result<Vec<QueryResult>> {
+        let statement = Statement::from_sql_and_values(self.db.get_database_backend(), sql, values);
+        Ok(self.db.query_all_raw(statement).await?)
+    }
+
+    /// Retention at `months` per role for program `program_id` as of `as_of`.
+    pub async fn retention_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        months: i32,
+    ) -> Result<Vec<RetentionCounts>> {
+        let day = self.dialect().add_months("pa.anchor", "$4");
+        let sql = format!(
+            "WITH sides AS (
+               SELECT mentor_person_id AS person_id, 'MENTOR' AS role, started_on FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+               UNION ALL
+               SELECT mentee_person_id AS person_id, 'MENTEE' AS role, started_on FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), participants AS (
+               SELECT person_id, role, MIN(started_on) AS anchor FROM sides GROUP BY person_id, role
+             ), horizon AS (
+               SELECT pa.role, pe.hired_on, pe.left_on, {day} AS day
+                 FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
+             )
+             SELECT role,
+                    CAST(SUM(CASE WHEN day <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS observable,
+                    CAST(SUM(CASE WHEN day <= $3 AND (hired_on IS NULL OR hired_on <= day)
+                              AND (left_on IS NULL OR left_on >= day) THEN 1 ELSE 0 END) AS BIGINT) AS retained
+               FROM horizon GROUP BY role ORDER BY role"
+        );
+        let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into()];
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(RetentionCounts {
+                    role: row
+                        .try_get::<String>("", "role")
+                        .map_err(|error| Error::Internal(format!("metrics column role: {error}")))?,
+                    observable: count(row, "observable")?,
+                    retained: count(row, "retained")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Meeting cadence of program `program_id` as of `as_of` against `target` meetings per active month.
+    pub async fn cadence_counts(&self, program_id: i64, as_of: NaiveDate, target: f64) -> Result<CadenceCounts> {
+        let dialect = self.dialect();
+        let days = dialect.days_inclusive("started_on", &dialect.earlier("COALESCE(ended_on, $3)", "$3"));
+        let sql = format!(
+            "WITH rel AS (
+               SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), met AS (
+               SELECT m.match_id, COUNT(*) AS meetings, CAST(SUM(m.minutes) AS BIGINT) AS minutes
+                 FROM meetings m JOIN rel ON rel.id = m.match_id
+                WHERE m.org_id = $1 AND m.held_at < $4
+                GROUP BY m.match_id
+             )
+             SELECT COUNT(*) AS relationships,
+                    (SELECT COUNT(*) FROM (SELECT mentor_person_id AS person_id FROM rel
+                                           UNION SELECT mentee_person_id FROM rel) people) AS people,
+                    CAST(SUM(COALESCE(met.meetings, 0)) AS BIGINT) AS meetings,
+                    CAST(SUM(COALESCE(met.minutes, 0)) AS BIGINT) AS minutes,
+                    CAST(SUM(rel.days) AS BIGINT) AS active_days,
+                    CAST(SUM(CASE WHEN rel.days >= 30 THEN 1 ELSE 0 END) AS BIGINT) AS eligible,
+                    CAST(SUM(CASE WHEN rel.days >= 30 AND COALESCE(met.meetings, 0) * 30.4375 >= $5 * rel.days
+                             THEN 1 ELSE 0 END) AS BIGINT) AS reaching
+               FROM rel LEFT JOIN met ON met.match_id = rel.id"
+        );
+        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into(), target.into()];
+        let rows = self.aggregate(sql, values).await?;
+        let Some(row) = rows.first() else { return Ok(CadenceCounts::default()) };
+        Ok(CadenceCounts {
+            relationships: count(row, "relationships")?,
+            people: count(row, "people")?,
+            meetings: count(row, "meetings")?,
+            minutes: count(row, "minutes")?,
+            active_days: count(row, "active_days")?,
+            eligible: count(row, "eligible")?,
+            reaching: count(row, "reaching")?,
+        })
+    }
+
+    /// Satisfaction of program `program_id` as of `as_of`: each person's latest answer per relationship.
+    pub async fn satisfaction_counts(&self, program_id: i64, as_of: NaiveDate) -> Result<SatisfactionCounts> {
+        let sql = format!(
+            "WITH rel AS (
+               SELECT id FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), latest AS (
+               SELECT f.respondent_person_id, f.satisfaction, f.confidence,
+                      ROW_NUMBER() OVER (PARTITION BY f.match_id, f.respondent_person_id
+                                         ORDER BY f.submitted_at DESC, f.id DESC) AS n
+                 FROM feedback f JOIN rel ON rel.id = f.match_id
+                WHERE f.org_id = $1 AND f.submitted_at < $4
+             )
+             SELECT COUNT(*) AS answers, COUNT(DISTINCT respondent_person_id) AS respondents,
+                    CAST(SUM(satisfaction) AS BIGINT) AS satisfaction_sum, CAST(SUM(confidence) AS BIGINT) AS confidence_sum,
+                    CAST(SUM(CASE WHEN satisfaction >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS satisfied,
+                    CAST(SUM(CASE WHEN confidence >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS confident
+               FROM latest WHERE n = 1"
+        );
+        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into()];
+        let rows = self.aggregate(sql, values).await?;
+        let Some(row) = rows.first() else { return Ok(SatisfactionCounts::default()) };
+        Ok(SatisfactionCounts {
+            answers: count(row, "answers")?,
+            respondents: count(row, "respondents")?,
+            satisfaction_sum: count(row, "satisfaction_sum")?,
+            confidence_sum: count(row, "confidence_sum")?,
+            satisfied: count(row, "satisfied")?,
+            confident: count(row, "confident")?,
+        })
+    }
+}

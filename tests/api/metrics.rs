@@ -1,0 +1,286 @@
+//! Outcome metrics against a hand-built fixture: every expected number below was worked out by
+//! hand from README's definitions (the arithmetic is in the comments), on SQLite and PostgreSQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use reverse_mentoring::auth::Role;
+use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+use crate::common::factories::person;
+
+const AS_OF: &str = "2026-11-30";
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("date")
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().expect("time")
+}
+
+/// The fixture: four relationships of one program, r1 M1-E1 ... r4 M4-E4.
+///
+/// | pair | started | ended | departures |
+/// | r1 | 2026-01-31 | ENDED_EARLY 2026-02-27 | M1 left 2026-03-01, E1 left 2026-02-27 |
+/// | r2 | 2026-08-31 | running | E2 left 2026-11-29 |
+/// | r3 | 2026-09-15 | running | M3 left 2026-10-15 |
+/// | r4 | 2026-11-15 | running | |
+async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
+    let admin = app.as_admin("acme");
+    let batch: Vec<Value> = (1..=4)
+        .flat_map(|n| {
+            [
+                person(&format!("M{n}"), &format!("Mentor {n}"), "Engineering", 2),
+                person(&format!("E{n}"), &format!("Mentee {n}"), "Finance", 12),
+            ]
+        })
+        .collect();
+    let people = admin.upsert_people(Value::Array(batch)).await;
+    let create =
+        "mutation { createProgram(input: { name: \"Outcomes\", startsOn: \"2026-01-01\", endsOn: \"2030-12-31\",
+        matchingRules: { seniority: NONE, reportingLineDepth: 0 } }) { id } }";
+    let program = admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id").to_owned();
+    admin.open_enrollment(&program).await;
+    let pair = "mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }";
+    let mut matches = Vec::new();
+    for n in 0..4 {
+        let mentor = admin.enroll(&program, &people[2 * n], "MENTOR").await;
+        let mentee = admin.enroll(&program, &people[2 * n + 1], "MENTEE").await;
+        let input = json!({ "programId": program, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
+        let id =
+            admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id").to_owned();
+        matches.push(number(&id));
+    }
+    let db = app.store.connection();
+    let history =
+        [("2026-01-31", Some("2026-02-27")), ("2026-08-31", None), ("2026-09-15", None), ("2026-11-15", None)];
+    for (id, (started, ended)) in matches.iter().zip(history) {
+        let row = matched_pair::Entity::find_by_id(*id).one(db).await.expect("read").expect("row");
+        let mut row = row.into_active_model();
+        row.started_on = Set(Some(date(started)));
+        if let Some(ended) = ended {
+            row.ended_on = Set(Some(date(ended)));
+            row.status = Set("ENDED_EARLY".into());
+            row.end_reason = Set(Some("LEFT_COMPANY".into()));
+        }
+        row.update(db).await.expect("write");
+    }
+    for (employee, left) in [("M1", "2026-03-01"), ("E1", "2026-02-27"), ("E2", "2026-11-29"), ("M3", "2026-10-15")] {
+        person::Entity::update_many()
+            .col_expr(person::Column::LeftOn, sea_orm::sea_query::Expr::value(date(left)))
+            .col_expr(person::Column::EmploymentStatus, sea_orm::sea_query::Expr::value("LEFT"))
+            .filter(person::Column::OrgId.eq("acme"))
+            .filter(person::Column::EmployeeId.eq(employee))
+            .exec(db)
+            .await
+            .expect("write");
+    }
+    (program, matches)
+}
+
+fn number(id: &str) -> i64 {
+    use base64::Engine;
+    let text =
+        String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("b64")).expect("utf8");
+    text.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
+}
+
+async fn meetings(app: &TestApp, matches: &[i64]) {
+    // r2: 3 meetings (60 + 30 + 30 min) and one after asOf; r3: 3 x 45 min; r4: 1 x 30 min.
+    let rows = [
+        (1, "2026-09-10T10:00:00Z", 60),
+        (1, "2026-10-10T10:00:00Z", 30),
+        (1, "2026-11-30T23:59:00Z", 30),
+        (1, "2026-12-01T00:00:00Z", 90),
+        (2, "2026-09-20T10:00:00Z", 45),
+        (2, "2026-10-20T10:00:00Z", 45),
+        (2, "2026-11-20T10:00:00Z", 45),
+        (3, "2026-11-20T10:00:00Z", 30),
+    ];
+    for (index, held_at, minutes) in rows {
+        meeting::ActiveModel {
+            org_id: Set("acme".into()),
+            match_id: Set(matches[index]),
+            held_at: Set(at(held_at)),
+            minutes: Set(minutes),
+            format: Set("VIDEO".into()),
+            agenda: Set(String::new()),
+            notes: Set(String::new()),
+            action_items: Set("[]".into()),
+            logged_by: Set("fixture".into()),
+            version: Set(1),
+            created_at: Set(at(held_at)),
+            updated_at: Set(at(held_at)),
+            ..Default::default()
+        }
+        .insert(app.store.connection())
+        .await
+        .expect("meeting");
+    }
+}
+
+async fn answers(app: &TestApp, matches: &[i64]) {
+    let person_id = |employee: &'static str| async move {
+        person::Entity::find()
+            .filter(person::Column::OrgId.eq("acme"))
+            .filter(person::Column::EmployeeId.eq(employee))
+            .one(app.store.connection())
+            .await
+            .expect("read")
+            .expect("person")
+            .id
+    };
+    // (relationship, respondent, submitted, satisfaction, confidence), in insertion (id) order.
+    let rows = [
+        (1, "E2", "2026-09-15T10:00:00Z", 2, 3),
+        (1, "E2", "2026-10-15T10:00:00Z", 5, 4),
+        (1, "M2", "2026-10-01T10:00:00Z", 4, 5),
+        (2, "E3", "2026-11-01T10:00:00Z", 3, 2),
+        (2, "M3", "2026-12-02T10:00:00Z", 5, 5),
+        (2, "M3", "2026-09-30T10:00:00Z", 1, 1),
+        (3, "M4", "2026-11-20T10:00:00Z", 2, 2),
+        (3, "M4", "2026-11-20T10:00:00Z", 4, 4),
+    ];
+    for (index, employee, submitted, satisfaction, confidence) in rows {
+        feedback::ActiveModel {
+            org_id: Set("acme".into()),
+            match_id: Set(matches[index]),
+            respondent_person_id: Set(person_id(employee).await),
+            period: Set(submitted[..7].into()),
+            satisfaction: Set(satisfaction),
+            confidence: Set(confidence),
+            comment: Set(String::new()),
+            submitted_at: Set(at(submitted)),
+            ..Default::default()
+        }
+        .insert(app.store.connection())
+        .await
+        .expect("feedback");
+    }
+}
+
+const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!]) { programMetrics(programId: $p, asOf: $d, horizons: $h) {
+    asOf minGroupSize
+    retention { months observable retained rate suppressed byRole { role observable retained rate suppressed } }
+    cadence { relationships meetings hours activeMonths meetingsPerActiveMonth hoursPerActiveMonth
+              eligibleRelationships target shareReachingTarget suppressed }
+    satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed } } }";
+
+#[track_caller]
+fn close(value: &Value, expected: f64) {
+    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+}
+
+#[tokio::test]
+async fn every_figure_matches_the_hand_worked_fixture() {
+    let app = TestApp::spawn().await;
+    let (program, matches) = fixture(&app).await;
+    meetings(&app, &matches).await;
+    answers(&app, &matches).await;
+    let admin = app.as_admin("acme");
+    let set = "mutation($n: Int!) { updateOrgSettings(minGroupSize: $n) { minGroupSize } }";
+    assert_eq!(admin.gql(set, json!({ "n": 3 })).await.data()["updateOrgSettings"]["minGroupSize"], 3);
+    let analyst = app.as_role("acme", Role::Analyst);
+    let answer = analyst.gql(METRICS, json!({ "p": program, "d": AS_OF, "h": [1, 3] })).await;
+    let metrics = answer.data()["programMetrics"].clone();
+    assert_eq!((&metrics["asOf"], &metrics["minGroupSize"]), (&json!(AS_OF), &json!(3)));
+
+    // Retention at 1 month (anchor + 1 month, clamped: Jan 31 -> Feb 28):
+    //   r1 Feb 28: M1 (left Mar 1) retained, E1 (left Feb 27) not; r2 Sep 30: both; r3 Oct 15: M3's last
+    //   day is Oct 15 (counted), E3 retained; r4 Dec 15 > asOf: not observable.
+    //   Mentors 3/3, mentees 2/3, total 5/6.
+    let one = &metrics["retention"][0];
+    assert_eq!(
+        (&one["months"], &one["observable"], &one["retained"], &one["suppressed"]),
+        (&json!(1), &json!(6), &json!(5), &json!(false))
+    );
+    close(&one["rate"], 5.0 / 6.0);
+    assert_eq!(
+        one["byRole"][0],
+        json!({ "role": "MENTOR", "observable": 3, "retained": 3, "rate": 1.0, "suppressed": false })
+    );
+    assert_eq!(one["byRole"][1]["retained"], 2);
+    // At 3 months: r1 Apr 30 (M1 and E1 gone), r2 Nov 30 (M2 retained, E2 left Nov 29), r3 and r4 after
+    // asOf. Total 1/4 shown (4 >= 3); each side has 2 < 3 people: both withheld.
+    let three = &metrics["retention"][1];
+    assert_eq!((&three["observable"], &three["retained"]), (&json!(4), &json!(1)));
+    close(&three["rate"], 0.25);
+    assert_eq!(
+        three["byRole"][0],
+        json!({ "role": "MENTOR", "observable": null, "retained": null, "rate": null, "suppressed": true })
+    );
+    assert_eq!(three["byRole"][1]["suppressed"], true);
+
+    // Cadence: active days r1 Jan 31-Feb 27 = 28, r2 Aug 31-Nov 30 = 92, r3 Sep 15-Nov 30 = 77,
+    // r4 Nov 15-30 = 16; 213 days = 213 / 30.4375 months. Meetings on or before Nov 30: 3 + 3 + 1 = 7,
+    // 120 + 135 + 30 = 285 minutes = 4.75 hours. Eligible (>= 30 days): r2 (3 x 30.4375 / 92 = 0.99 < 1)
+    // and r3 (3 x 30.4375 / 77 = 1.19 >= 1): share 1/2.
+    let cadence = &metrics["cadence"];
+    assert_eq!(
+        (&cadence["relationships"], &cadence["meetings"], &cadence["eligibleRelationships"]),
+        (&json!(4), &json!(7), &json!(2))
+    );
+    close(&cadence["hours"], 4.75);
+    close(&cadence["activeMonths"], 213.0 / 30.4375);
+    close(&cadence["meetingsPerActiveMonth"], 7.0 * 30.4375 / 213.0);
+    close(&cadence["hoursPerActiveMonth"], 4.75 * 30.4375 / 213.0);
+    close(&cadence["target"], 1.0);
+    close(&cadence["shareReachingTarget"], 0.5);
+
+    // Satisfaction, each person's latest answer per relationship as of Nov 30: E2 (5, 4), M2 (4, 5),
+    // E3 (3, 2), M3 (1, 1; the Dec 2 answer is after asOf), M4 (4, 4; same time as (2, 2), later id).
+    // Means 17/5 and 16/5; 4 or 5: satisfaction 3 of 5, confidence 3 of 5.
+    let satisfaction = &metrics["satisfaction"];
+    assert_eq!((&satisfaction["answers"], &satisfaction["respondents"]), (&json!(5), &json!(5)));
+    close(&satisfaction["averageSatisfaction"], 3.4);
+    close(&satisfaction["averageConfidence"], 3.2);
+    close(&satisfaction["shareSatisfied"], 0.6);
+    close(&satisfaction["shareConfident"], 0.6);
+}
+
+#[tokio::test]
+async fn small_groups_are_withheld_and_metrics_stay_in_their_organisation() {
+    let app = TestApp::spawn().await;
+    let (program, matches) = fixture(&app).await;
+    answers(&app, &matches).await;
+    let coordinator = app.as_coordinator("acme");
+    // The default smallest group is 5: 4 observable participants at 3 months, 5 respondents.
+    let answer = coordinator.gql(METRICS, json!({ "p": program, "d": AS_OF, "h": [3] })).await;
+    let metrics = &answer.data()["programMetrics"];
+    assert_eq!(
+        metrics["retention"][0],
+        json!({ "months": 3, "observable": null, "retained": null, "rate": null, "suppressed": true,
+                "byRole": [{ "role": "MENTOR", "observable": null, "retained": null, "rate": null, "suppressed": true },
+                           { "role": "MENTEE", "observable": null, "retained": null, "rate": null, "suppressed": true }] })
+    );
+    assert_eq!(metrics["satisfaction"]["suppressed"], false);
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 6) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    let answer = coordinator.gql(METRICS, json!({ "p": program, "d": AS_OF, "h": [1] })).await;
+    assert_eq!(answer.data()["programMetrics"]["satisfaction"]["averageSatisfaction"], Value::Null);
+    assert_eq!(answer.data()["programMetrics"]["retention"][0]["observable"], 6, "6 people: shown at 6");
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 2) { minGroupSize } }", json!({}))
+        .await
+        .assert_error("BAD_USER_INPUT", "between 3 and 1000");
+    for role in [Role::Participant, Role::Lms] {
+        let session =
+            if role == Role::Participant { app.as_participant("acme", "M2") } else { app.as_role("acme", role) };
+        session.gql(METRICS, json!({ "p": program })).await.assert_error("FORBIDDEN", "outcome metrics");
+    }
+    app.as_coordinator("acme")
+        .gql("{ orgSettings { minGroupSize } }", json!({}))
+        .await
+        .assert_error("FORBIDDEN", "settings");
+    let globex = app.as_admin("globex");
+    globex.gql(METRICS, json!({ "p": program })).await.assert_error("NOT_FOUND", "program");
+    assert_eq!(
+        globex.gql("{ orgSettings { minGroupSize } }", json!({})).await.data()["orgSettings"]["minGroupSize"],
+        5
+    );
+}
