@@ -13,7 +13,7 @@ use crate::domain::program::ObjectiveKind;
 use crate::domain::relationship;
 use crate::error::{Error, Result};
 use crate::store::entity::program;
-use crate::store::metrics::RetentionCounts;
+use crate::store::metrics::{LearningCounts, LearningKey, RetentionCounts};
 
 /// The organisation's settings.
 #[derive(SimpleObject)]
@@ -98,6 +98,60 @@ pub struct SatisfactionFigure {
     suppressed: bool,
 }
 
+/// What was learned in the program's relationships (by either side: reverse mentoring is two-way).
+#[derive(SimpleObject)]
+pub struct SkillsLearnedFigure {
+    /// Learnings recorded on or before `asOf`.
+    recorded: Option<i64>,
+    /// Of those, confirmed by the other side on or before `asOf`.
+    confirmed: Option<i64>,
+    /// Distinct people who learned.
+    learners: Option<i64>,
+    /// Fewer than `minGroupSize` learners: withheld.
+    suppressed: bool,
+    /// Per side (MENTOR, MENTEE).
+    by_side: Vec<LearningCell>,
+    /// Per skill category.
+    by_category: Vec<LearningCell>,
+    /// Per skill (by name).
+    by_skill: Vec<LearningCell>,
+    /// Confirmed learnings per mentee within the SKILLS_LEARNED_PER_MENTEE objective's window;
+    /// null when the program has no such objective.
+    per_mentee: Option<PerMenteeFigure>,
+}
+
+/// Learnings of one cell of a breakdown.
+#[derive(SimpleObject)]
+pub struct LearningCell {
+    /// The side, category or skill name.
+    key: String,
+    /// Learnings recorded.
+    recorded: Option<i64>,
+    /// Of those, confirmed.
+    confirmed: Option<i64>,
+    /// Distinct learners.
+    learners: Option<i64>,
+    /// Withheld to protect a small group.
+    suppressed: bool,
+}
+
+/// Learnings per mentee against the program's objective.
+#[derive(SimpleObject)]
+pub struct PerMenteeFigure {
+    /// Months after each mentee's anchor that count (both ends).
+    window_months: i32,
+    /// Confirmed learnings each mentee should reach.
+    target: f64,
+    /// Mentees whose anchor + window is on or before `asOf`.
+    observable: Option<i64>,
+    /// Mean confirmed learnings per observable mentee.
+    mean: Option<f64>,
+    /// Share of observable mentees who reached the target.
+    share_reaching_target: Option<f64>,
+    /// Fewer than `minGroupSize` observable mentees: withheld.
+    suppressed: bool,
+}
+
 /// A program's outcomes as of a day; each figure is computed when asked for.
 pub struct ProgramMetrics {
     program: program::Model,
@@ -155,6 +209,54 @@ impl ProgramMetrics {
             suppressed: !shown,
         })
     }
+    /// Skills learned, both ways.
+    async fn skills_learned(&self, ctx: &Context<'_>) -> Result<SkillsLearnedFigure> {
+        let store = access::scoped(ctx);
+        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
+        let total = store.learning_counts(program, as_of, LearningKey::Total).await?.pop().unwrap_or_default();
+        let shown = total.learners >= min;
+        let mut sides = store.learning_counts(program, as_of, LearningKey::Side).await?;
+        for side in [relationship::PairSide::Mentor, relationship::PairSide::Mentee] {
+            if !sides.iter().any(|cell| cell.key == side.as_str()) {
+                sides.push(LearningCounts { key: side.as_str().to_owned(), ..Default::default() });
+            }
+        }
+        sides.sort_by(|a, b| b.key.cmp(&a.key));
+        let objectives = store.objectives_of(&[program]).await?;
+        let objective =
+            objectives.iter().find(|objective| objective.kind == ObjectiveKind::SkillsLearnedPerMentee.as_str());
+        let per_mentee = match objective {
+            Some(objective) => {
+                let window = objective.window_months.unwrap_or(6);
+                let counts = store.per_mentee_counts(program, as_of, window, objective.target).await?;
+                let shown = counts.observable >= min;
+                let observable = counts.observable as f64;
+                Some(PerMenteeFigure {
+                    window_months: window,
+                    target: objective.target,
+                    observable: shown.then_some(counts.observable),
+                    mean: metrics::rate(counts.learned as f64, observable).filter(|_| shown),
+                    share_reaching_target: metrics::rate(counts.reaching as f64, observable).filter(|_| shown),
+                    suppressed: !shown,
+                })
+            }
+            None => None,
+        };
+        Ok(SkillsLearnedFigure {
+            recorded: shown.then_some(total.recorded),
+            confirmed: shown.then_some(total.confirmed),
+            learners: shown.then_some(total.learners),
+            suppressed: !shown,
+            by_side: learning_cells(sides, min, shown),
+            by_category: learning_cells(
+                store.learning_counts(program, as_of, LearningKey::Category).await?,
+                min,
+                shown,
+            ),
+            by_skill: learning_cells(store.learning_counts(program, as_of, LearningKey::Skill).await?, min, shown),
+            per_mentee,
+        })
+    }
     /// Satisfaction and confidence.
     async fn satisfaction(&self, ctx: &Context<'_>) -> Result<SatisfactionFigure> {
         let counts = access::scoped(ctx).satisfaction_counts(self.program.id, self.as_of).await?;
@@ -171,6 +273,22 @@ impl ProgramMetrics {
             suppressed: !shown,
         })
     }
+}
+
+fn learning_cells(cells: Vec<LearningCounts>, min_group_size: i64, total_shown: bool) -> Vec<LearningCell> {
+    let people: Vec<i64> = cells.iter().map(|cell| cell.learners).collect();
+    let hidden = metrics::suppressed_cells(&people, min_group_size, total_shown);
+    cells
+        .into_iter()
+        .zip(hidden)
+        .map(|(cell, hidden)| LearningCell {
+            key: cell.key,
+            recorded: (!hidden).then_some(cell.recorded),
+            confirmed: (!hidden).then_some(cell.confirmed),
+            learners: (!hidden).then_some(cell.learners),
+            suppressed: hidden,
+        })
+        .collect()
 }
 
 fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64) -> RetentionFigure {

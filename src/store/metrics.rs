@@ -58,6 +58,43 @@ pub struct SatisfactionCounts {
     pub confident: i64,
 }
 
+/// Learnings of one cell (a side, a category, a skill, or all), before suppression.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LearningCounts {
+    /// The cell: MENTOR or MENTEE, a category, a skill name, or empty for the whole program.
+    pub key: String,
+    /// Learnings recorded on or before the day.
+    pub recorded: i64,
+    /// Of those, confirmed on or before the day.
+    pub confirmed: i64,
+    /// Distinct people who learned.
+    pub learners: i64,
+}
+
+/// Confirmed learnings per mentee within a window after their anchor, before suppression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PerMenteeCounts {
+    /// Mentees whose anchor + window is on or before the day.
+    pub observable: i64,
+    /// Their confirmed learnings recorded within the window, summed.
+    pub learned: i64,
+    /// Mentees who reached the target.
+    pub reaching: i64,
+}
+
+/// How a breakdown of learnings is keyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LearningKey {
+    /// The whole program, one cell.
+    Total,
+    /// MENTOR or MENTEE.
+    Side,
+    /// The skill's category.
+    Category,
+    /// The skill's name.
+    Skill,
+}
+
 /// How each backend spells date arithmetic.
 struct Dialect(DatabaseBackend);
 
@@ -79,6 +116,14 @@ impl Dialect {
         match self.0 {
             DatabaseBackend::Postgres => format!("({end} - {start} + 1)"),
             _ => format!("(CAST(julianday({end}) - julianday({start}) AS INTEGER) + 1)"),
+        }
+    }
+
+    /// The UTC day of a stored timestamp.
+    fn day_of(&self, timestamp: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST(({timestamp} AT TIME ZONE 'UTC') AS date)"),
+            _ => format!("date({timestamp})"),
         }
     }
 
@@ -190,6 +235,102 @@ impl Scoped<'_> {
             minutes: count(row, "minutes")?,
             active_days: count(row, "active_days")?,
             eligible: count(row, "eligible")?,
+            reaching: count(row, "reaching")?,
+        })
+    }
+
+    /// Learnings of program `program_id` as of `as_of`, one row per cell of `key`.
+    pub async fn learning_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        key: LearningKey,
+    ) -> Result<Vec<LearningCounts>> {
+        let key = match key {
+            LearningKey::Total => None,
+            LearningKey::Side => Some("l.learner_side"),
+            LearningKey::Category => Some("s.category"),
+            LearningKey::Skill => Some("s.name"),
+        };
+        // PostgreSQL refuses to group by a constant: the total is one ungrouped row.
+        let (cell, grouping) = match key {
+            Some(key) => (key.to_owned(), format!("GROUP BY {key} ORDER BY {key}")),
+            None => ("''".to_owned(), String::new()),
+        };
+        let sql = format!(
+            "WITH rel AS (
+               SELECT id FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             )
+             SELECT {cell} AS cell, COUNT(*) AS recorded,
+                    CAST(SUM(CASE WHEN l.confirmed_at IS NOT NULL AND l.confirmed_at < $4 THEN 1 ELSE 0 END) AS BIGINT) AS confirmed,
+                    COUNT(DISTINCT l.learner_person_id) AS learners
+               FROM learnings l JOIN rel ON rel.id = l.match_id
+               JOIN skills s ON s.id = l.skill_id AND s.org_id = $1
+              WHERE l.org_id = $1 AND l.created_at < $4
+              {grouping}"
+        );
+        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into()];
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(LearningCounts {
+                    key: row
+                        .try_get::<String>("", "cell")
+                        .map_err(|error| Error::Internal(format!("metrics column cell: {error}")))?,
+                    recorded: count(row, "recorded")?,
+                    confirmed: count(row, "confirmed")?,
+                    learners: count(row, "learners")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Confirmed learnings of each mentee recorded within `window_months` of their anchor, against `target`.
+    pub async fn per_mentee_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        window_months: i32,
+        target: f64,
+    ) -> Result<PerMenteeCounts> {
+        let dialect = self.dialect();
+        let until = dialect.add_months("anchor", "$5");
+        let recorded = dialect.day_of("l.created_at");
+        let sql = format!(
+            "WITH rel AS (
+               SELECT id, mentee_person_id, started_on FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), mentees AS (
+               SELECT mentee_person_id AS person_id, MIN(started_on) AS anchor FROM rel GROUP BY mentee_person_id
+             ), windowed AS (
+               SELECT person_id, anchor, {until} AS until FROM mentees
+             ), counted AS (
+               SELECT w.person_id,
+                      (SELECT COUNT(*) FROM learnings l JOIN rel ON rel.id = l.match_id
+                        WHERE l.org_id = $1 AND l.learner_person_id = w.person_id
+                          AND l.confirmed_at IS NOT NULL AND l.confirmed_at < $4
+                          AND {recorded} >= w.anchor AND {recorded} <= w.until) AS learned
+                 FROM windowed w WHERE w.until <= $3
+             )
+             SELECT COUNT(*) AS observable, CAST(SUM(learned) AS BIGINT) AS learned,
+                    CAST(SUM(CASE WHEN learned >= $6 THEN 1 ELSE 0 END) AS BIGINT) AS reaching
+               FROM counted"
+        );
+        let values = vec![
+            self.org.into(),
+            program_id.into(),
+            as_of.into(),
+            end_of(as_of).into(),
+            window_months.into(),
+            target.into(),
+        ];
+        let rows = self.aggregate(sql, values).await?;
+        let Some(row) = rows.first() else { return Ok(PerMenteeCounts::default()) };
+        Ok(PerMenteeCounts {
+            observable: count(row, "observable")?,
+            learned: count(row, "learned")?,
             reaching: count(row, "reaching")?,
         })
     }

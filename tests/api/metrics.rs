@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reverse_mentoring::auth::Role;
-use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
+use reverse_mentoring::store::entity::{feedback, learning, matched_pair, meeting, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
 
@@ -40,7 +40,8 @@ async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
     let people = admin.upsert_people(Value::Array(batch)).await;
     let create =
         "mutation { createProgram(input: { name: \"Outcomes\", startsOn: \"2026-01-01\", endsOn: \"2030-12-31\",
-        matchingRules: { seniority: NONE, reportingLineDepth: 0 } }) { id } }";
+        matchingRules: { seniority: NONE, reportingLineDepth: 0 },
+        objectives: [{ kind: SKILLS_LEARNED_PER_MENTEE, target: 2, windowMonths: 2 }] }) { id } }";
     let program = admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id").to_owned();
     admin.open_enrollment(&program).await;
     let pair = "mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }";
@@ -121,17 +122,54 @@ async fn meetings(app: &TestApp, matches: &[i64]) {
     }
 }
 
+async fn person_id(app: &TestApp, employee: &str) -> i64 {
+    person::Entity::find()
+        .filter(person::Column::OrgId.eq("acme"))
+        .filter(person::Column::EmployeeId.eq(employee))
+        .one(app.store.connection())
+        .await
+        .expect("read")
+        .expect("person")
+        .id
+}
+
+/// Learnings: (relationship, learner, side, skill, recorded, confirmed).
+async fn learnings(app: &TestApp, matches: &[i64]) {
+    let admin = app.as_admin("acme");
+    let prompting = number(&admin.create_skill("Prompting", "TECHNOLOGY").await);
+    let pnl = number(&admin.create_skill("Reading a P&L", "BUSINESS").await);
+    let tiktok = number(&admin.create_skill("TikTok", "SOCIAL_MEDIA").await);
+    let rows = [
+        (1, "E2", "MENTEE", prompting, "2026-09-10T10:00:00Z", Some("2026-09-12T10:00:00Z")),
+        (1, "E2", "MENTEE", tiktok, "2026-10-01T10:00:00Z", Some("2026-12-01T10:00:00Z")),
+        (1, "M2", "MENTOR", pnl, "2026-09-20T10:00:00Z", Some("2026-09-21T10:00:00Z")),
+        (2, "E3", "MENTEE", prompting, "2026-10-20T10:00:00Z", Some("2026-10-22T10:00:00Z")),
+        (2, "M3", "MENTOR", pnl, "2026-12-01T10:00:00Z", None),
+        (0, "E1", "MENTEE", prompting, "2026-02-01T10:00:00Z", Some("2026-02-02T10:00:00Z")),
+        (3, "E4", "MENTEE", tiktok, "2026-11-20T10:00:00Z", None),
+        (1, "E2", "MENTEE", pnl, "2026-10-31T23:00:00Z", Some("2026-11-01T10:00:00Z")),
+    ];
+    for (index, employee, side, skill, recorded, confirmed) in rows {
+        learning::ActiveModel {
+            org_id: Set("acme".into()),
+            match_id: Set(matches[index]),
+            learner_person_id: Set(person_id(app, employee).await),
+            learner_side: Set(side.into()),
+            skill_id: Set(skill),
+            note: Set(String::new()),
+            recorded_by_person_id: Set(None),
+            confirmed_by_person_id: Set(None),
+            confirmed_at: Set(confirmed.map(at)),
+            created_at: Set(at(recorded)),
+            ..Default::default()
+        }
+        .insert(app.store.connection())
+        .await
+        .expect("learning");
+    }
+}
+
 async fn answers(app: &TestApp, matches: &[i64]) {
-    let person_id = |employee: &'static str| async move {
-        person::Entity::find()
-            .filter(person::Column::OrgId.eq("acme"))
-            .filter(person::Column::EmployeeId.eq(employee))
-            .one(app.store.connection())
-            .await
-            .expect("read")
-            .expect("person")
-            .id
-    };
     // (relationship, respondent, submitted, satisfaction, confidence), in insertion (id) order.
     let rows = [
         (1, "E2", "2026-09-15T10:00:00Z", 2, 3),
@@ -147,7 +185,7 @@ async fn answers(app: &TestApp, matches: &[i64]) {
         feedback::ActiveModel {
             org_id: Set("acme".into()),
             match_id: Set(matches[index]),
-            respondent_person_id: Set(person_id(employee).await),
+            respondent_person_id: Set(person_id(app, employee).await),
             period: Set(submitted[..7].into()),
             satisfaction: Set(satisfaction),
             confidence: Set(confidence),
@@ -166,7 +204,10 @@ const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!]) { programMetric
     retention { months observable retained rate suppressed byRole { role observable retained rate suppressed } }
     cadence { relationships meetings hours activeMonths meetingsPerActiveMonth hoursPerActiveMonth
               eligibleRelationships target shareReachingTarget suppressed }
-    satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed } } }";
+    satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed }
+    skillsLearned { recorded confirmed learners suppressed
+      bySide { key recorded confirmed learners suppressed } byCategory { key recorded confirmed learners suppressed }
+      bySkill { key learners suppressed } perMentee { windowMonths target observable mean shareReachingTarget suppressed } } } }";
 
 #[track_caller]
 fn close(value: &Value, expected: f64) {
@@ -180,6 +221,7 @@ async fn every_figure_matches_the_hand_worked_fixture() {
     let (program, matches) = fixture(&app).await;
     meetings(&app, &matches).await;
     answers(&app, &matches).await;
+    learnings(&app, &matches).await;
     let admin = app.as_admin("acme");
     let set = "mutation($n: Int!) { updateOrgSettings(minGroupSize: $n) { minGroupSize } }";
     assert_eq!(admin.gql(set, json!({ "n": 3 })).await.data()["updateOrgSettings"]["minGroupSize"], 3);
@@ -239,6 +281,40 @@ async fn every_figure_matches_the_hand_worked_fixture() {
     close(&satisfaction["averageConfidence"], 3.2);
     close(&satisfaction["shareSatisfied"], 0.6);
     close(&satisfaction["shareConfident"], 0.6);
+
+    // Skills learned as of Nov 30 (M3's Dec 1 learning is not yet recorded; E2's TikTok is
+    // confirmed only on Dec 1): recorded 7, confirmed 5 (Prompting x3, P&L x2), learners E1, E2,
+    // E3, E4, M2 = 5. By side: MENTOR 1 learner (M2), withheld; MENTEE 4, withheld with it (a lone
+    // small cell takes the next smallest along while the total shows).
+    let skills = &metrics["skillsLearned"];
+    assert_eq!(
+        (&skills["recorded"], &skills["confirmed"], &skills["learners"], &skills["suppressed"]),
+        (&json!(7), &json!(5), &json!(5), &json!(false))
+    );
+    let hidden =
+        |key: &str| json!({ "key": key, "recorded": null, "confirmed": null, "learners": null, "suppressed": true });
+    assert_eq!(skills["bySide"], json!([hidden("MENTOR"), hidden("MENTEE")]));
+    // By category: BUSINESS 2 learners (M2, E2) and SOCIAL_MEDIA 2 (E2, E4) withheld; TECHNOLOGY 3.
+    assert_eq!(
+        skills["byCategory"],
+        json!([hidden("BUSINESS"), hidden("SOCIAL_MEDIA"),
+               { "key": "TECHNOLOGY", "recorded": 3, "confirmed": 3, "learners": 3, "suppressed": false }])
+    );
+    let by_skill: Vec<(&str, bool)> = skills["bySkill"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|cell| (cell["key"].as_str().unwrap_or(""), cell["suppressed"].as_bool().unwrap_or(false)))
+        .collect();
+    assert_eq!(by_skill, vec![("Prompting", false), ("Reading a P&L", true), ("TikTok", true)]);
+    // Per mentee, window 2 months, target 2: observable E1 (until Mar 31), E2 (until Oct 31),
+    // E3 (until Nov 15); E4 (until Jan 15) not yet. Confirmed learnings recorded in the window:
+    // E1 1, E2 2 (Prompting; P&L on Oct 31, the window's last day), E3 1: mean 4/3, 1 of 3 reach 2.
+    let per_mentee = &skills["perMentee"];
+    assert_eq!((&per_mentee["windowMonths"], &per_mentee["observable"]), (&json!(2), &json!(3)));
+    close(&per_mentee["target"], 2.0);
+    close(&per_mentee["mean"], 4.0 / 3.0);
+    close(&per_mentee["shareReachingTarget"], 1.0 / 3.0);
 }
 
 #[tokio::test]
