@@ -43,6 +43,55 @@ pub fn active_months(days: i64) -> f64 {
     days as f64 / DAYS_PER_MONTH
 }
 
+/// The matched comparison over the matched participants, from the database's sums: n, Σ retained(p),
+/// Σ r(p), Σ d(p) and Σ d(p)² with d(p) = retained(p) - r(p).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchedSums {
+    /// Matched participants.
+    pub matched: i64,
+    /// Σ retained(p), each 0 or 1.
+    pub retained: f64,
+    /// Σ r(p): each participant's comparison set's share still employed.
+    pub comparison: f64,
+    /// Σ d(p).
+    pub difference: f64,
+    /// Σ d(p)².
+    pub difference_squared: f64,
+}
+
+/// What the matched comparison shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchedComparison {
+    /// Mean of retained(p).
+    pub participant_rate: f64,
+    /// Mean of r(p).
+    pub comparison_rate: f64,
+    /// Mean of d(p).
+    pub difference: f64,
+    /// difference ± 1.96 s / √n, s the sample standard deviation of d(p); none below 2 matched.
+    pub interval: Option<(f64, f64)>,
+}
+
+/// The means and the 95% interval of the matched comparison; none without a matched participant.
+pub fn matched_comparison(sums: MatchedSums) -> Option<MatchedComparison> {
+    if sums.matched < 1 {
+        return None;
+    }
+    let n = sums.matched as f64;
+    let difference = sums.difference / n;
+    let interval = (sums.matched >= 2).then(|| {
+        let variance = ((sums.difference_squared - n * difference * difference) / (n - 1.0)).max(0.0);
+        let half = 1.96 * variance.sqrt() / n.sqrt();
+        (difference - half, difference + half)
+    });
+    Some(MatchedComparison {
+        participant_rate: sums.retained / n,
+        comparison_rate: sums.comparison / n,
+        difference,
+        interval,
+    })
+}
+
 /// Which cells of a breakdown to hide: every cell of fewer than `min_group_size` people, and,
 /// when exactly one is hidden while the total is shown, also the smallest shown cell, so the
 /// hidden one cannot be recovered by subtracting the others from the total.
@@ -73,6 +122,23 @@ mod tests {
         assert_eq!(suppressed_cells(&[2, 3, 12], 5, true), vec![true, true, false], "two hidden: their sum only");
         assert_eq!(suppressed_cells(&[6, 6, 4], 5, true), vec![true, false, true], "ties go to the first");
         assert_eq!(suppressed_cells(&[8, 9], 5, true), vec![false, false]);
+    }
+
+    #[test]
+    fn the_matched_comparison_interval_is_worked_out_from_sums() {
+        // d = [1 - 0.5, 0 - 0.25, 1 - 1] = [0.5, -0.25, 0]: mean 1/12, s^2 = (0.3125 - 3/144) / 2.
+        let sums =
+            MatchedSums { matched: 3, retained: 2.0, comparison: 1.75, difference: 0.25, difference_squared: 0.3125 };
+        let result = matched_comparison(sums).unwrap();
+        assert!((result.participant_rate - 2.0 / 3.0).abs() < 1e-12);
+        assert!((result.comparison_rate - 1.75 / 3.0).abs() < 1e-12);
+        assert!((result.difference - 1.0 / 12.0).abs() < 1e-12);
+        let half = 1.96 * (0.145_833_333_333_333_3_f64).sqrt() / 3.0_f64.sqrt();
+        let (low, high) = result.interval.unwrap();
+        assert!((low - (1.0 / 12.0 - half)).abs() < 1e-12 && (high - (1.0 / 12.0 + half)).abs() < 1e-12);
+        let one = MatchedSums { matched: 1, retained: 1.0, comparison: 0.5, difference: 0.5, difference_squared: 0.25 };
+        assert_eq!(matched_comparison(one).unwrap().interval, None, "no interval below 2");
+        assert_eq!(matched_comparison(MatchedSums { matched: 0, ..one }), None);
     }
 
     #[test]

@@ -54,6 +54,32 @@ pub struct RoleRetention {
     suppressed: bool,
 }
 
+/// Participants' retention against people like them who did not take part (same department,
+/// level band, tenure band on the anchor and generation), with a 95% interval.
+#[derive(SimpleObject)]
+pub struct MatchedComparisonFigure {
+    /// Months after each participant's anchor.
+    months: i32,
+    /// Observable participants with at least one comparable non-participant.
+    matched: Option<i64>,
+    /// Observable participants with none (left out).
+    unmatched: Option<i64>,
+    /// Mean of retained(p) over the matched.
+    participant_rate: Option<f64>,
+    /// Mean of r(p): each matched participant's comparison set's share still employed.
+    comparison_rate: Option<f64>,
+    /// participantRate - comparisonRate (the mean of d(p)).
+    difference: Option<f64>,
+    /// difference - 1.96 s / √n (null below 2 matched).
+    interval_low: Option<f64>,
+    /// difference + 1.96 s / √n.
+    interval_high: Option<f64>,
+    /// All non-participants employed on the program's first day who are still employed `months` later.
+    crude_rate: Option<f64>,
+    /// Fewer than `minGroupSize` matched participants: withheld (the crude rate follows its own group).
+    suppressed: bool,
+}
+
 /// How often pairs met.
 #[derive(SimpleObject)]
 pub struct CadenceFigure {
@@ -181,6 +207,38 @@ impl ProgramMetrics {
         for months in &self.horizons {
             let counts = store.retention_counts(self.program.id, self.as_of, *months).await?;
             figures.push(retention_figure(*months, &counts, self.min_group_size));
+        }
+        Ok(figures)
+    }
+    /// Retention against a matched comparison group at each horizon.
+    async fn matched_comparison(&self, ctx: &Context<'_>) -> Result<Vec<MatchedComparisonFigure>> {
+        let store = access::scoped(ctx);
+        let mut figures = Vec::with_capacity(self.horizons.len());
+        for months in &self.horizons {
+            let counts = store.comparison_counts(self.program.id, self.program.starts_on, self.as_of, *months).await?;
+            let shown = counts.matched >= self.min_group_size;
+            let comparison = metrics::matched_comparison(metrics::MatchedSums {
+                matched: counts.matched,
+                retained: counts.retained,
+                comparison: counts.comparison,
+                difference: counts.difference,
+                difference_squared: counts.difference_squared,
+            })
+            .filter(|_| shown);
+            let crude_shown = counts.crude_base >= self.min_group_size;
+            figures.push(MatchedComparisonFigure {
+                months: *months,
+                matched: shown.then_some(counts.matched),
+                unmatched: shown.then_some(counts.observable - counts.matched),
+                participant_rate: comparison.map(|c| c.participant_rate),
+                comparison_rate: comparison.map(|c| c.comparison_rate),
+                difference: comparison.map(|c| c.difference),
+                interval_low: comparison.and_then(|c| c.interval).map(|(low, _)| low),
+                interval_high: comparison.and_then(|c| c.interval).map(|(_, high)| high),
+                crude_rate: metrics::rate(counts.crude_retained as f64, counts.crude_base as f64)
+                    .filter(|_| crude_shown),
+                suppressed: !shown,
+            });
         }
         Ok(figures)
     }

@@ -82,6 +82,27 @@ pub struct PerMenteeCounts {
     pub reaching: i64,
 }
 
+/// The matched comparison's sums and the crude rate's counts, before suppression.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ComparisonCounts {
+    /// Observable participants.
+    pub observable: i64,
+    /// Of those, with a non-empty comparison set.
+    pub matched: i64,
+    /// Σ retained(p) over the matched.
+    pub retained: f64,
+    /// Σ r(p).
+    pub comparison: f64,
+    /// Σ d(p).
+    pub difference: f64,
+    /// Σ d(p)².
+    pub difference_squared: f64,
+    /// Non-participants employed on the program's first day (none when its horizon is after the day).
+    pub crude_base: i64,
+    /// Of those, employed on the first day + horizon.
+    pub crude_retained: i64,
+}
+
 /// How a breakdown of learnings is keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LearningKey {
@@ -124,6 +145,34 @@ impl Dialect {
         match self.0 {
             DatabaseBackend::Postgres => format!("CAST(({timestamp} AT TIME ZONE 'UTC') AS date)"),
             _ => format!("date({timestamp})"),
+        }
+    }
+
+    /// Whole years of service on day `on` for a hire on `hired` (the anniversary starts the next year).
+    fn years(&self, hired: &str, on: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST(EXTRACT(YEAR FROM age({on}, {hired})) AS INTEGER)"),
+            _ => format!(
+                "(CAST(strftime('%Y', {on}) AS INTEGER) - CAST(strftime('%Y', {hired}) AS INTEGER) \
+                 - (strftime('%m-%d', {on}) < strftime('%m-%d', {hired})))"
+            ),
+        }
+    }
+
+    /// The tenure band on day `on`: -1 unknown, 0 under 1 year, 1 for 1-3, 2 for 3-5, 3 for 5-10, 4 for 10 or more.
+    fn tenure_band(&self, hired: &str, on: &str) -> String {
+        let years = self.years(hired, on);
+        format!(
+            "(CASE WHEN {hired} IS NULL THEN -1 WHEN {years} < 1 THEN 0 WHEN {years} < 3 THEN 1 \
+             WHEN {years} < 5 THEN 2 WHEN {years} < 10 THEN 3 ELSE 4 END)"
+        )
+    }
+
+    /// A number as floating point, for shares.
+    fn real(&self, expression: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST({expression} AS DOUBLE PRECISION)"),
+            _ => format!("CAST({expression} AS REAL)"),
         }
     }
 
@@ -198,6 +247,98 @@ impl Scoped<'_> {
                 })
             })
             .collect()
+    }
+
+    /// The matched comparison at `months` for program `program_id` (starting on `starts_on`) as of `as_of`.
+    pub async fn comparison_counts(
+        &self,
+        program_id: i64,
+        starts_on: NaiveDate,
+        as_of: NaiveDate,
+        months: i32,
+    ) -> Result<ComparisonCounts> {
+        let dialect = self.dialect();
+        let horizon = dialect.add_months("pa.anchor", "$4");
+        let own_band = dialect.tenure_band("pe.hired_on", "pa.anchor");
+        let their_band = dialect.tenure_band("np.hired_on", "c.anchor");
+        let share = dialect.real("pool.stayed");
+        let retained = dialect.real("s.retained");
+        let crude_day = dialect.add_months("$5", "$4");
+        let sql = format!(
+            "WITH started AS (
+               SELECT program_id, mentor_person_id, mentee_person_id, started_on FROM matches
+                WHERE org_id = $1 AND status IN {STARTED} AND started_on <= $3
+             ), ever AS (
+               SELECT mentor_person_id AS person_id FROM started UNION SELECT mentee_person_id FROM started
+             ), sides AS (
+               SELECT mentor_person_id AS person_id, started_on FROM started WHERE program_id = $2
+               UNION ALL SELECT mentee_person_id AS person_id, started_on FROM started WHERE program_id = $2
+             ), participants AS (
+               SELECT person_id, MIN(started_on) AS anchor FROM sides GROUP BY person_id
+             ), observable AS (
+               SELECT pa.person_id, pa.anchor, {horizon} AS horizon_day,
+                      COALESCE(pe.department, '') AS department, (pe.level - 1) / 3 AS level_band,
+                      COALESCE(pe.generation, '') AS generation, {own_band} AS tenure_band,
+                      pe.hired_on, pe.left_on
+                 FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
+             ), scored AS (
+               SELECT o.*, CASE WHEN (o.hired_on IS NULL OR o.hired_on <= o.horizon_day)
+                                 AND (o.left_on IS NULL OR o.left_on >= o.horizon_day) THEN 1 ELSE 0 END AS retained
+                 FROM observable o WHERE o.horizon_day <= $3
+             ), cells AS (
+               SELECT DISTINCT anchor, horizon_day, department, level_band, generation, tenure_band FROM scored
+             ), pool AS (
+               SELECT c.anchor, c.horizon_day, c.department, c.level_band, c.generation, c.tenure_band,
+                      COUNT(*) AS size,
+                      SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= c.horizon_day THEN 1 ELSE 0 END) AS stayed
+                 FROM cells c JOIN people np
+                   ON np.org_id = $1 AND COALESCE(np.department, '') = c.department
+                  AND (np.level - 1) / 3 = c.level_band AND COALESCE(np.generation, '') = c.generation
+                  AND (np.hired_on IS NULL OR np.hired_on <= c.anchor)
+                  AND (np.left_on IS NULL OR np.left_on >= c.anchor)
+                  AND {their_band} = c.tenure_band
+                  AND np.id NOT IN (SELECT person_id FROM ever)
+                GROUP BY c.anchor, c.horizon_day, c.department, c.level_band, c.generation, c.tenure_band
+             ), matched AS (
+               SELECT {retained} AS retained, {share} / pool.size AS r
+                 FROM scored s JOIN pool
+                   ON pool.anchor = s.anchor AND pool.department = s.department AND pool.level_band = s.level_band
+                  AND pool.generation = s.generation AND pool.tenure_band = s.tenure_band
+             ), crude AS (
+               SELECT COUNT(*) AS base,
+                      SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= {crude_day} THEN 1 ELSE 0 END) AS stayed
+                 FROM people np
+                WHERE np.org_id = $1 AND {crude_day} <= $3
+                  AND (np.hired_on IS NULL OR np.hired_on <= $5) AND (np.left_on IS NULL OR np.left_on >= $5)
+                  AND np.id NOT IN (SELECT person_id FROM ever)
+             )
+             SELECT (SELECT COUNT(*) FROM scored) AS observable,
+                    (SELECT COUNT(*) FROM matched) AS matched,
+                    (SELECT SUM(retained) FROM matched) AS retained_sum,
+                    (SELECT SUM(r) FROM matched) AS comparison_sum,
+                    (SELECT SUM(retained - r) FROM matched) AS difference_sum,
+                    (SELECT SUM((retained - r) * (retained - r)) FROM matched) AS difference_squared,
+                    (SELECT base FROM crude) AS crude_base,
+                    (SELECT stayed FROM crude) AS crude_stayed"
+        );
+        let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into(), starts_on.into()];
+        let rows = self.aggregate(sql, values).await?;
+        let Some(row) = rows.first() else { return Ok(ComparisonCounts::default()) };
+        let real = |column: &str| {
+            row.try_get::<Option<f64>>("", column)
+                .map(Option::unwrap_or_default)
+                .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
+        };
+        Ok(ComparisonCounts {
+            observable: count(row, "observable")?,
+            matched: count(row, "matched")?,
+            retained: real("retained_sum")?,
+            comparison: real("comparison_sum")?,
+            difference: real("difference_sum")?,
+            difference_squared: real("difference_squared")?,
+            crude_base: count(row, "crude_base")?,
+            crude_retained: count(row, "crude_stayed")?,
+        })
     }
 
     /// Meeting cadence of program `program_id` as of `as_of` against `target` meetings per active month.

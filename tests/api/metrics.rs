@@ -38,6 +38,21 @@ async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
         })
         .collect();
     let people = admin.upsert_people(Value::Array(batch)).await;
+    // Non-participants for the matched comparison: N1-N3 beside the mentors (Engineering, levels
+    // 1-3), N4 beside the mentees (Finance, levels 10-12).
+    let mut others = Vec::new();
+    for (id, department, level, hired, left) in [
+        ("N1", "Engineering", 3, "2020-01-15", None),
+        ("N2", "Engineering", 1, "2020-06-01", Some("2026-09-20")),
+        ("N3", "Engineering", 2, "2024-01-01", None),
+        ("N4", "Finance", 10, "2020-01-15", Some("2026-09-30")),
+    ] {
+        let mut entry = person(id, &format!("Colleague {id}"), department, level);
+        entry["hiredOn"] = json!(hired);
+        entry["leftOn"] = json!(left);
+        others.push(entry);
+    }
+    admin.upsert_people(Value::Array(others)).await;
     let create =
         "mutation { createProgram(input: { name: \"Outcomes\", startsOn: \"2026-01-01\", endsOn: \"2030-12-31\",
         matchingRules: { seniority: NONE, reportingLineDepth: 0 },
@@ -202,6 +217,7 @@ async fn answers(app: &TestApp, matches: &[i64]) {
 const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!]) { programMetrics(programId: $p, asOf: $d, horizons: $h) {
     asOf minGroupSize
     retention { months observable retained rate suppressed byRole { role observable retained rate suppressed } }
+    matchedComparison { months matched unmatched participantRate comparisonRate difference intervalLow intervalHigh crudeRate suppressed }
     cadence { relationships meetings hours activeMonths meetingsPerActiveMonth hoursPerActiveMonth
               eligibleRelationships target shareReachingTarget suppressed }
     satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed }
@@ -255,6 +271,26 @@ async fn every_figure_matches_the_hand_worked_fixture() {
         json!({ "role": "MENTOR", "observable": null, "retained": null, "rate": null, "suppressed": true })
     );
     assert_eq!(three["byRole"][1]["suppressed"], true);
+
+    // Matched comparison at 1 month, strata on the anchor (department, level band, tenure band,
+    // generation). Mentors (Engineering, 1-3, 5-10 years): N1 and N2 (N3 has 2 years; M4 took part).
+    // r(M1) at Feb 28 = 2/2; r(M2) at Sep 30 and r(M3) at Oct 15 = 1/2 (N2 left Sep 20).
+    // Mentees (Finance, 10-12, 5-10 years): N4 (left Sep 30): r(E1) = 1, r(E2) at Sep 30 = 1,
+    // r(E3) at Oct 15 = 0. retained: M1 1, M2 1, M3 1, E1 0, E2 1, E3 1.
+    // d = [0, 0.5, 0.5, -1, 0, 1]: mean 1/6, sum of squares 2.5, s^2 = (2.5 - 6/36) / 5.
+    // Crude: N1-N4 employed on the first day (Jan 1), all still there on Feb 1.
+    let comparison = &metrics["matchedComparison"][0];
+    assert_eq!(
+        (&comparison["matched"], &comparison["unmatched"], &comparison["suppressed"]),
+        (&json!(6), &json!(0), &json!(false))
+    );
+    close(&comparison["participantRate"], 5.0 / 6.0);
+    close(&comparison["comparisonRate"], 4.0 / 6.0);
+    close(&comparison["difference"], 1.0 / 6.0);
+    let half = 1.96 * ((2.5 - 6.0 / 36.0) / 5.0_f64).sqrt() / 6.0_f64.sqrt();
+    close(&comparison["intervalLow"], 1.0 / 6.0 - half);
+    close(&comparison["intervalHigh"], 1.0 / 6.0 + half);
+    close(&comparison["crudeRate"], 1.0);
 
     // Cadence: active days r1 Jan 31-Feb 27 = 28, r2 Aug 31-Nov 30 = 92, r3 Sep 15-Nov 30 = 77,
     // r4 Nov 15-30 = 16; 213 days = 213 / 30.4375 months. Meetings on or before Nov 30: 3 + 3 + 1 = 7,

@@ -454,7 +454,7 @@ async fn the_integrity_report_lists_what_older_versions_let_in_and_the_migration
     assert_eq!(globex.data()["recordIntegrity"]["problems"], json!([]), "another organisation sees none of it");
 
     // The repair migration, run again on this database: ends on starts, departures re-armed.
-    use migration::{MigrationName, MigratorTrait};
+    use migration::MigratorTrait;
     let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
     let repair = names.iter().position(|name| name.contains("records_in_time")).expect("the repair migration");
     let steps = u32::try_from(names.len() - repair).expect("a few migrations");
