@@ -2,7 +2,7 @@
 //! breakdown must be hidden so that nothing is recovered by subtraction, rates, and how days
 //! become months. README ("Outcome metrics") defines every figure; the store's SQL follows it.
 
-use super::{DomainError, invalid};
+use super::{DomainError, invalid, text_enum};
 
 /// Groups smaller than this many distinct people are suppressed unless the organisation says otherwise.
 pub const DEFAULT_MIN_GROUP_SIZE: i32 = 5;
@@ -92,6 +92,47 @@ pub fn matched_comparison(sums: MatchedSums) -> Option<MatchedComparison> {
     })
 }
 
+text_enum! {
+    /// Where an objective stands on the day evaluated.
+    ObjectiveStatus {
+        /// Reached (a count: at any time; a rate: on its due day or after).
+        Met => "MET",
+        /// The due day passed without reaching it.
+        Missed => "MISSED",
+        /// Before the due day, at or above the line to the target.
+        OnTrack => "ON_TRACK",
+        /// Before the due day, below that line.
+        AtRisk => "AT_RISK",
+        /// Nothing is observable yet (or the group is too small to show).
+        NoData => "NO_DATA",
+    }
+}
+
+/// An objective's status. A count (RELATIONSHIPS_FORMED) is MET once reached, MISSED after the
+/// due day, else ON_TRACK when `actual >= target x elapsed` (the share of startsOn..due gone by),
+/// else AT_RISK. A rate is MET or MISSED after the due day and ON_TRACK or AT_RISK before it;
+/// NO_DATA while nothing is observable.
+pub fn objective_status(
+    counts_up: bool,
+    actual: Option<f64>,
+    target: f64,
+    elapsed: f64,
+    past_due: bool,
+) -> ObjectiveStatus {
+    let Some(actual) = actual else { return ObjectiveStatus::NoData };
+    let reached = actual >= target;
+    match (counts_up, past_due, reached) {
+        (true, _, true) => ObjectiveStatus::Met,
+        (true, true, false) => ObjectiveStatus::Missed,
+        (true, false, false) if actual >= target * elapsed.clamp(0.0, 1.0) => ObjectiveStatus::OnTrack,
+        (true, false, false) => ObjectiveStatus::AtRisk,
+        (false, true, true) => ObjectiveStatus::Met,
+        (false, true, false) => ObjectiveStatus::Missed,
+        (false, false, true) => ObjectiveStatus::OnTrack,
+        (false, false, false) => ObjectiveStatus::AtRisk,
+    }
+}
+
 /// Which cells of a breakdown to hide: every cell of fewer than `min_group_size` people, and,
 /// when exactly one is hidden while the total is shown, also the smallest shown cell, so the
 /// hidden one cannot be recovered by subtracting the others from the total.
@@ -139,6 +180,20 @@ mod tests {
         let one = MatchedSums { matched: 1, retained: 1.0, comparison: 0.5, difference: 0.5, difference_squared: 0.25 };
         assert_eq!(matched_comparison(one).unwrap().interval, None, "no interval below 2");
         assert_eq!(matched_comparison(MatchedSums { matched: 0, ..one }), None);
+    }
+
+    #[test]
+    fn counts_are_met_once_reached_and_rates_only_judged_on_their_due_day() {
+        use ObjectiveStatus::*;
+        assert_eq!(objective_status(true, Some(20.0), 20.0, 0.1, false), Met);
+        assert_eq!(objective_status(true, Some(5.0), 20.0, 0.25, false), OnTrack, "5 >= 20 x 0.25");
+        assert_eq!(objective_status(true, Some(4.0), 20.0, 0.25, false), AtRisk);
+        assert_eq!(objective_status(true, Some(19.0), 20.0, 1.0, true), Missed);
+        assert_eq!(objective_status(false, Some(0.9), 0.8, 0.5, false), OnTrack);
+        assert_eq!(objective_status(false, Some(0.7), 0.8, 0.5, false), AtRisk);
+        assert_eq!(objective_status(false, Some(0.9), 0.8, 1.0, true), Met);
+        assert_eq!(objective_status(false, Some(0.7), 0.8, 1.0, true), Missed);
+        assert_eq!(objective_status(false, None, 0.8, 1.0, true), NoData);
     }
 
     #[test]

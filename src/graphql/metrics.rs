@@ -5,13 +5,14 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 
 use super::access::{self, READERS};
-use super::enums::PairSide;
+use super::enums::{ObjectiveKind as GqlObjectiveKind, PairSide};
 use super::ids::{self, Kind};
 use crate::auth::Role;
 use crate::domain::metrics::{self, DEFAULT_HORIZONS};
 use crate::domain::program::ObjectiveKind;
 use crate::domain::relationship;
 use crate::error::{Error, Result};
+use crate::store::Scoped;
 use crate::store::entity::program;
 use crate::store::metrics::{LearningCounts, LearningKey, RetentionCounts};
 
@@ -178,6 +179,37 @@ pub struct PerMenteeFigure {
     suppressed: bool,
 }
 
+/// An objective of the program, measured.
+#[derive(SimpleObject)]
+pub struct ObjectiveProgress {
+    /// What it measures.
+    kind: GqlObjectiveKind,
+    /// The value to reach.
+    target: f64,
+    /// The figure its kind names, as of `asOf` (null while nothing is observable or the group is too small).
+    actual: Option<f64>,
+    /// Its `dueOn`, else the program's `endsOn`.
+    due_on: NaiveDate,
+    /// MET, MISSED, ON_TRACK, AT_RISK or NO_DATA.
+    status: GqlObjectiveStatus,
+}
+
+/// Where an objective stands.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "metrics::ObjectiveStatus", name = "ObjectiveStatus")]
+pub enum GqlObjectiveStatus {
+    /// Reached (a count: at any time; a rate: on its due day or after).
+    Met,
+    /// The due day passed without reaching it.
+    Missed,
+    /// Before the due day, at or above the line to the target.
+    OnTrack,
+    /// Before the due day, below that line.
+    AtRisk,
+    /// Nothing observable yet, or the group is too small to show.
+    NoData,
+}
+
 /// A program's outcomes as of a day; each figure is computed when asked for.
 pub struct ProgramMetrics {
     program: program::Model,
@@ -205,8 +237,7 @@ impl ProgramMetrics {
         let store = access::scoped(ctx);
         let mut figures = Vec::with_capacity(self.horizons.len());
         for months in &self.horizons {
-            let counts = store.retention_counts(self.program.id, self.as_of, *months).await?;
-            figures.push(retention_figure(*months, &counts, self.min_group_size));
+            figures.push(self.retention_at(&store, *months).await?);
         }
         Ok(figures)
     }
@@ -244,7 +275,112 @@ impl ProgramMetrics {
     }
     /// Meeting cadence.
     async fn cadence(&self, ctx: &Context<'_>) -> Result<CadenceFigure> {
+        self.cadence_figure(&access::scoped(ctx)).await
+    }
+    /// Skills learned, both ways.
+    async fn skills_learned(&self, ctx: &Context<'_>) -> Result<SkillsLearnedFigure> {
         let store = access::scoped(ctx);
+        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
+        let total = store.learning_counts(program, as_of, LearningKey::Total).await?.pop().unwrap_or_default();
+        let shown = total.learners >= min;
+        let mut sides = store.learning_counts(program, as_of, LearningKey::Side).await?;
+        for side in [relationship::PairSide::Mentor, relationship::PairSide::Mentee] {
+            if !sides.iter().any(|cell| cell.key == side.as_str()) {
+                sides.push(LearningCounts { key: side.as_str().to_owned(), ..Default::default() });
+            }
+        }
+        sides.sort_by(|a, b| b.key.cmp(&a.key));
+        let objectives = store.objectives_of(&[program]).await?;
+        let objective =
+            objectives.iter().find(|objective| objective.kind == ObjectiveKind::SkillsLearnedPerMentee.as_str());
+        let per_mentee = match objective {
+            Some(objective) => {
+                Some(self.per_mentee_figure(&store, objective.window_months.unwrap_or(6), objective.target).await?)
+            }
+            None => None,
+        };
+        Ok(SkillsLearnedFigure {
+            recorded: shown.then_some(total.recorded),
+            confirmed: shown.then_some(total.confirmed),
+            learners: shown.then_some(total.learners),
+            suppressed: !shown,
+            by_side: learning_cells(sides, min, shown),
+            by_category: learning_cells(
+                store.learning_counts(program, as_of, LearningKey::Category).await?,
+                min,
+                shown,
+            ),
+            by_skill: learning_cells(store.learning_counts(program, as_of, LearningKey::Skill).await?, min, shown),
+            per_mentee,
+        })
+    }
+    /// Satisfaction and confidence.
+    async fn satisfaction(&self, ctx: &Context<'_>) -> Result<SatisfactionFigure> {
+        self.satisfaction_figure(&access::scoped(ctx)).await
+    }
+    /// Every objective of the program with its actual figure and status.
+    async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<ObjectiveProgress>> {
+        let store = access::scoped(ctx);
+        let mut progress = Vec::new();
+        for row in store.objectives_of(&[self.program.id]).await? {
+            let objective = crate::store::programs::objective_of(&row)?;
+            let (actual, counts_up) = match objective.kind {
+                ObjectiveKind::RelationshipsFormed => {
+                    (self.cadence_figure(&store).await?.relationships.map(|count| count as f64), true)
+                }
+                ObjectiveKind::SkillsLearnedPerMentee => {
+                    let window = objective.window_months.unwrap_or(6);
+                    (self.per_mentee_figure(&store, window, objective.target).await?.mean, false)
+                }
+                ObjectiveKind::MeetingsPerMonthPerMatch => {
+                    (self.cadence_figure(&store).await?.meetings_per_active_month, false)
+                }
+                ObjectiveKind::ParticipantRetention => {
+                    let window = objective.window_months.unwrap_or(12);
+                    (self.retention_at(&store, window).await?.rate, false)
+                }
+                ObjectiveKind::AverageSatisfaction => {
+                    (self.satisfaction_figure(&store).await?.average_satisfaction, false)
+                }
+            };
+            let due_on = objective.due_on.unwrap_or(self.program.ends_on);
+            let span = (due_on - self.program.starts_on).num_days();
+            let elapsed =
+                if span > 0 { (self.as_of - self.program.starts_on).num_days() as f64 / span as f64 } else { 1.0 };
+            let status = metrics::objective_status(counts_up, actual, objective.target, elapsed, self.as_of > due_on);
+            progress.push(ObjectiveProgress {
+                kind: objective.kind.into(),
+                target: objective.target,
+                actual,
+                due_on,
+                status: status.into(),
+            });
+        }
+        Ok(progress)
+    }
+}
+
+impl ProgramMetrics {
+    async fn retention_at(&self, store: &Scoped<'_>, months: i32) -> Result<RetentionFigure> {
+        let counts = store.retention_counts(self.program.id, self.as_of, months).await?;
+        Ok(retention_figure(months, &counts, self.min_group_size))
+    }
+
+    async fn per_mentee_figure(&self, store: &Scoped<'_>, window: i32, target: f64) -> Result<PerMenteeFigure> {
+        let counts = store.per_mentee_counts(self.program.id, self.as_of, window, target).await?;
+        let shown = counts.observable >= self.min_group_size;
+        let observable = counts.observable as f64;
+        Ok(PerMenteeFigure {
+            window_months: window,
+            target,
+            observable: shown.then_some(counts.observable),
+            mean: metrics::rate(counts.learned as f64, observable).filter(|_| shown),
+            share_reaching_target: metrics::rate(counts.reaching as f64, observable).filter(|_| shown),
+            suppressed: !shown,
+        })
+    }
+
+    async fn cadence_figure(&self, store: &Scoped<'_>) -> Result<CadenceFigure> {
         let objectives = store.objectives_of(&[self.program.id]).await?;
         let target = objectives
             .iter()
@@ -267,57 +403,8 @@ impl ProgramMetrics {
             suppressed: !shown,
         })
     }
-    /// Skills learned, both ways.
-    async fn skills_learned(&self, ctx: &Context<'_>) -> Result<SkillsLearnedFigure> {
-        let store = access::scoped(ctx);
-        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
-        let total = store.learning_counts(program, as_of, LearningKey::Total).await?.pop().unwrap_or_default();
-        let shown = total.learners >= min;
-        let mut sides = store.learning_counts(program, as_of, LearningKey::Side).await?;
-        for side in [relationship::PairSide::Mentor, relationship::PairSide::Mentee] {
-            if !sides.iter().any(|cell| cell.key == side.as_str()) {
-                sides.push(LearningCounts { key: side.as_str().to_owned(), ..Default::default() });
-            }
-        }
-        sides.sort_by(|a, b| b.key.cmp(&a.key));
-        let objectives = store.objectives_of(&[program]).await?;
-        let objective =
-            objectives.iter().find(|objective| objective.kind == ObjectiveKind::SkillsLearnedPerMentee.as_str());
-        let per_mentee = match objective {
-            Some(objective) => {
-                let window = objective.window_months.unwrap_or(6);
-                let counts = store.per_mentee_counts(program, as_of, window, objective.target).await?;
-                let shown = counts.observable >= min;
-                let observable = counts.observable as f64;
-                Some(PerMenteeFigure {
-                    window_months: window,
-                    target: objective.target,
-                    observable: shown.then_some(counts.observable),
-                    mean: metrics::rate(counts.learned as f64, observable).filter(|_| shown),
-                    share_reaching_target: metrics::rate(counts.reaching as f64, observable).filter(|_| shown),
-                    suppressed: !shown,
-                })
-            }
-            None => None,
-        };
-        Ok(SkillsLearnedFigure {
-            recorded: shown.then_some(total.recorded),
-            confirmed: shown.then_some(total.confirmed),
-            learners: shown.then_some(total.learners),
-            suppressed: !shown,
-            by_side: learning_cells(sides, min, shown),
-            by_category: learning_cells(
-                store.learning_counts(program, as_of, LearningKey::Category).await?,
-                min,
-                shown,
-            ),
-            by_skill: learning_cells(store.learning_counts(program, as_of, LearningKey::Skill).await?, min, shown),
-            per_mentee,
-        })
-    }
-    /// Satisfaction and confidence.
-    async fn satisfaction(&self, ctx: &Context<'_>) -> Result<SatisfactionFigure> {
-        let counts = access::scoped(ctx).satisfaction_counts(self.program.id, self.as_of).await?;
+    async fn satisfaction_figure(&self, store: &Scoped<'_>) -> Result<SatisfactionFigure> {
+        let counts = store.satisfaction_counts(self.program.id, self.as_of).await?;
         let shown = counts.respondents >= self.min_group_size;
         let answers = counts.answers as f64;
         let share = |part: i64| metrics::rate(part as f64, answers).filter(|_| shown);

@@ -56,7 +56,11 @@ async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
     let create =
         "mutation { createProgram(input: { name: \"Outcomes\", startsOn: \"2026-01-01\", endsOn: \"2030-12-31\",
         matchingRules: { seniority: NONE, reportingLineDepth: 0 },
-        objectives: [{ kind: SKILLS_LEARNED_PER_MENTEE, target: 2, windowMonths: 2 }] }) { id } }";
+        objectives: [{ kind: SKILLS_LEARNED_PER_MENTEE, target: 2, windowMonths: 2 },
+                     { kind: RELATIONSHIPS_FORMED, target: 10, dueOn: \"2026-12-31\" },
+                     { kind: PARTICIPANT_RETENTION, target: 0.8, windowMonths: 1, dueOn: \"2026-06-30\" },
+                     { kind: MEETINGS_PER_MONTH_PER_MATCH, target: 1 },
+                     { kind: AVERAGE_SATISFACTION, target: 3 }] }) { id } }";
     let program = admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id").to_owned();
     admin.open_enrollment(&program).await;
     let pair = "mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }";
@@ -223,7 +227,8 @@ const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!]) { programMetric
     satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed }
     skillsLearned { recorded confirmed learners suppressed
       bySide { key recorded confirmed learners suppressed } byCategory { key recorded confirmed learners suppressed }
-      bySkill { key learners suppressed } perMentee { windowMonths target observable mean shareReachingTarget suppressed } } } }";
+      bySkill { key learners suppressed } perMentee { windowMonths target observable mean shareReachingTarget suppressed } }
+    objectives { kind target actual dueOn status } } }";
 
 #[track_caller]
 fn close(value: &Value, expected: f64) {
@@ -351,6 +356,35 @@ async fn every_figure_matches_the_hand_worked_fixture() {
     close(&per_mentee["target"], 2.0);
     close(&per_mentee["mean"], 4.0 / 3.0);
     close(&per_mentee["shareReachingTarget"], 1.0 / 3.0);
+
+    // Objectives as of Nov 30 (startsOn Jan 1, endsOn 2030-12-31):
+    // - skills per mentee: 4/3 < 2, due 2030: AT_RISK;
+    // - relationships formed: 4 < 10, due Dec 31: 333 of 364 days gone, 4 < 10 x 333/364: AT_RISK;
+    // - retention at 1 month: 5/6 >= 0.8, due Jun 30 (passed): MET;
+    // - meetings per active month: 7 x 30.4375 / 213 = 1.0003 >= 1, due 2030: ON_TRACK;
+    // - average satisfaction: 3.4 >= 3, due 2030: ON_TRACK.
+    let objectives = metrics["objectives"].as_array().expect("objectives").clone();
+    let statuses: Vec<(&str, &str, &str)> = objectives
+        .iter()
+        .map(|o| {
+            (o["kind"].as_str().unwrap_or(""), o["dueOn"].as_str().unwrap_or(""), o["status"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("SKILLS_LEARNED_PER_MENTEE", "2030-12-31", "AT_RISK"),
+            ("RELATIONSHIPS_FORMED", "2026-12-31", "AT_RISK"),
+            ("PARTICIPANT_RETENTION", "2026-06-30", "MET"),
+            ("MEETINGS_PER_MONTH_PER_MATCH", "2030-12-31", "ON_TRACK"),
+            ("AVERAGE_SATISFACTION", "2030-12-31", "ON_TRACK"),
+        ]
+    );
+    close(&objectives[0]["actual"], 4.0 / 3.0);
+    close(&objectives[1]["actual"], 4.0);
+    close(&objectives[2]["actual"], 5.0 / 6.0);
+    close(&objectives[3]["actual"], 7.0 * 30.4375 / 213.0);
+    close(&objectives[4]["actual"], 3.4);
 }
 
 #[tokio::test]
