@@ -14,7 +14,9 @@ use crate::domain::relationship;
 use crate::error::{Error, Result};
 use crate::store::Scoped;
 use crate::store::entity::program;
-use crate::store::metrics::{LearningCounts, LearningKey, RetentionCounts};
+use crate::store::metrics::{
+    CadenceCounts, Dimension, LearningCounts, LearningKey, RetentionCounts, SatisfactionCounts,
+};
 
 /// The organisation's settings.
 #[derive(SimpleObject)]
@@ -318,6 +320,12 @@ impl ProgramMetrics {
     async fn satisfaction(&self, ctx: &Context<'_>) -> Result<SatisfactionFigure> {
         self.satisfaction_figure(&access::scoped(ctx)).await
     }
+    /// Every figure per department, generation, level band or role. A figure about people counts
+    /// each person in their own cell; cadence counts each relationship in the cell of each of its
+    /// two people, so cells need not add up to the total. Each figure's small cells are withheld.
+    async fn breakdown(&self, ctx: &Context<'_>, by: GqlDimension) -> Result<Vec<MetricsCell>> {
+        self.cells(&access::scoped(ctx), by.into()).await
+    }
     /// Every objective of the program with its actual figure and status.
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<ObjectiveProgress>> {
         let store = access::scoped(ctx);
@@ -362,7 +370,7 @@ impl ProgramMetrics {
 
 impl ProgramMetrics {
     async fn retention_at(&self, store: &Scoped<'_>, months: i32) -> Result<RetentionFigure> {
-        let counts = store.retention_counts(self.program.id, self.as_of, months).await?;
+        let counts = store.retention_counts(self.program.id, self.as_of, months, None).await?;
         Ok(retention_figure(months, &counts, self.min_group_size))
     }
 
@@ -380,60 +388,183 @@ impl ProgramMetrics {
         })
     }
 
-    async fn cadence_figure(&self, store: &Scoped<'_>) -> Result<CadenceFigure> {
+    /// The cadence target: the MEETINGS_PER_MONTH_PER_MATCH objective, else one meeting a month.
+    async fn cadence_target(&self, store: &Scoped<'_>) -> Result<f64> {
         let objectives = store.objectives_of(&[self.program.id]).await?;
-        let target = objectives
+        Ok(objectives
             .iter()
             .find(|objective| objective.kind == ObjectiveKind::MeetingsPerMonthPerMatch.as_str())
-            .map_or(1.0, |objective| objective.target);
-        let counts = store.cadence_counts(self.program.id, self.as_of, target).await?;
-        let shown = counts.people >= self.min_group_size;
-        let months = metrics::active_months(counts.active_days);
-        let hours = counts.minutes as f64 / 60.0;
-        Ok(CadenceFigure {
-            relationships: shown.then_some(counts.relationships),
-            meetings: shown.then_some(counts.meetings),
-            hours: shown.then_some(hours),
-            active_months: shown.then_some(months),
-            meetings_per_active_month: metrics::rate(counts.meetings as f64, months).filter(|_| shown),
-            hours_per_active_month: metrics::rate(hours, months).filter(|_| shown),
-            eligible_relationships: shown.then_some(counts.eligible),
-            target,
-            share_reaching_target: metrics::rate(counts.reaching as f64, counts.eligible as f64).filter(|_| shown),
-            suppressed: !shown,
-        })
+            .map_or(1.0, |objective| objective.target))
     }
+
+    async fn cadence_figure(&self, store: &Scoped<'_>) -> Result<CadenceFigure> {
+        let target = self.cadence_target(store).await?;
+        let counts = store.cadence_counts(self.program.id, self.as_of, target, None).await?.pop().unwrap_or_default();
+        Ok(cadence_figure(&counts, target, counts.people >= self.min_group_size))
+    }
+
     async fn satisfaction_figure(&self, store: &Scoped<'_>) -> Result<SatisfactionFigure> {
-        let counts = store.satisfaction_counts(self.program.id, self.as_of).await?;
-        let shown = counts.respondents >= self.min_group_size;
-        let answers = counts.answers as f64;
-        let share = |part: i64| metrics::rate(part as f64, answers).filter(|_| shown);
-        Ok(SatisfactionFigure {
-            answers: shown.then_some(counts.answers),
-            respondents: shown.then_some(counts.respondents),
-            average_satisfaction: share(counts.satisfaction_sum),
-            average_confidence: share(counts.confidence_sum),
-            share_satisfied: share(counts.satisfied),
-            share_confident: share(counts.confident),
-            suppressed: !shown,
-        })
+        let counts = store.satisfaction_counts(self.program.id, self.as_of, None).await?.pop().unwrap_or_default();
+        Ok(satisfaction_figure(&counts, counts.respondents >= self.min_group_size))
+    }
+
+    /// Every figure per cell of `dimension`, each figure's cells suppressed on their own.
+    async fn cells(&self, store: &Scoped<'_>, dimension: Dimension) -> Result<Vec<MetricsCell>> {
+        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
+        let mut retention = Vec::new();
+        for months in &self.horizons {
+            retention.push((*months, store.retention_counts(program, as_of, *months, Some(dimension)).await?));
+        }
+        let target = self.cadence_target(store).await?;
+        let cadence = store.cadence_counts(program, as_of, target, Some(dimension)).await?;
+        let cadence_total = store.cadence_counts(program, as_of, target, None).await?.pop().unwrap_or_default();
+        let satisfaction = store.satisfaction_counts(program, as_of, Some(dimension)).await?;
+        let respondents: i64 = satisfaction.iter().map(|cell| cell.respondents).sum();
+        let learning = store.learning_counts(program, as_of, LearningKey::Learner(dimension)).await?;
+        let learners: i64 = learning.iter().map(|cell| cell.learners).sum();
+
+        let mut keys: Vec<String> = retention
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|row| row.cell.clone()))
+            .chain(cadence.iter().map(|cell| cell.cell.clone()))
+            .chain(satisfaction.iter().map(|cell| cell.cell.clone()))
+            .chain(learning.iter().map(|cell| cell.key.clone()))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        // Per figure: how many people each cell holds, and which cells must be hidden.
+        let hidden = |people: Vec<i64>, total: i64| metrics::suppressed_cells(&people, min, total >= min);
+        let cadence_of = |key: &str| cadence.iter().find(|cell| cell.cell == key).cloned().unwrap_or_default();
+        let cadence_hidden = hidden(keys.iter().map(|key| cadence_of(key).people).collect(), cadence_total.people);
+        let satisfaction_of =
+            |key: &str| satisfaction.iter().find(|cell| cell.cell == key).cloned().unwrap_or_default();
+        let satisfaction_hidden =
+            hidden(keys.iter().map(|key| satisfaction_of(key).respondents).collect(), respondents);
+        let learning_of = |key: &str| {
+            learning
+                .iter()
+                .find(|cell| cell.key == key)
+                .cloned()
+                .unwrap_or(LearningCounts { key: key.to_owned(), ..Default::default() })
+        };
+        let learning_hidden = hidden(keys.iter().map(|key| learning_of(key).learners).collect(), learners);
+        let retention_hidden: Vec<Vec<bool>> = retention
+            .iter()
+            .map(|(_, rows)| {
+                let observable = |key: &str| rows.iter().filter(|row| row.cell == key).map(|row| row.observable).sum();
+                let total = rows.iter().map(|row| row.observable).sum();
+                hidden(keys.iter().map(|key| observable(key)).collect(), total)
+            })
+            .collect();
+        Ok(keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| MetricsCell {
+                key: key.clone(),
+                retention: retention
+                    .iter()
+                    .zip(&retention_hidden)
+                    .map(|((months, rows), hidden)| {
+                        let rows: Vec<RetentionCounts> = rows.iter().filter(|row| &row.cell == key).cloned().collect();
+                        cell_retention(*months, &rows, !hidden[index])
+                    })
+                    .collect(),
+                cadence: cadence_figure(&cadence_of(key), target, !cadence_hidden[index]),
+                satisfaction: satisfaction_figure(&satisfaction_of(key), !satisfaction_hidden[index]),
+                skills_learned: learning_cell(learning_of(key), learning_hidden[index]),
+            })
+            .collect())
+    }
+}
+
+/// One cell of a breakdown: every figure for the people in it.
+#[derive(SimpleObject)]
+pub struct MetricsCell {
+    /// The department, generation, level band (1-3 ... 13-15) or role; empty when unknown.
+    key: String,
+    /// Retention at each horizon (no per-role split inside a cell).
+    retention: Vec<RetentionFigure>,
+    /// Cadence of the relationships with someone in this cell.
+    cadence: CadenceFigure,
+    /// Learnings of the learners in this cell.
+    skills_learned: LearningCell,
+    /// Answers of the respondents in this cell.
+    satisfaction: SatisfactionFigure,
+}
+
+/// What a breakdown splits people by.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::store::metrics::Dimension", name = "MetricsDimension")]
+pub enum GqlDimension {
+    /// Department.
+    Department,
+    /// Self-declared generation.
+    Generation,
+    /// Level band: 1-3, 4-6, 7-9, 10-12, 13-15.
+    LevelBand,
+    /// Side in the program.
+    Role,
+}
+
+fn cadence_figure(counts: &CadenceCounts, target: f64, shown: bool) -> CadenceFigure {
+    let months = metrics::active_months(counts.active_days);
+    let hours = counts.minutes as f64 / 60.0;
+    CadenceFigure {
+        relationships: shown.then_some(counts.relationships),
+        meetings: shown.then_some(counts.meetings),
+        hours: shown.then_some(hours),
+        active_months: shown.then_some(months),
+        meetings_per_active_month: metrics::rate(counts.meetings as f64, months).filter(|_| shown),
+        hours_per_active_month: metrics::rate(hours, months).filter(|_| shown),
+        eligible_relationships: shown.then_some(counts.eligible),
+        target,
+        share_reaching_target: metrics::rate(counts.reaching as f64, counts.eligible as f64).filter(|_| shown),
+        suppressed: !shown,
+    }
+}
+
+fn satisfaction_figure(counts: &SatisfactionCounts, shown: bool) -> SatisfactionFigure {
+    let answers = counts.answers as f64;
+    let share = |part: i64| metrics::rate(part as f64, answers).filter(|_| shown);
+    SatisfactionFigure {
+        answers: shown.then_some(counts.answers),
+        respondents: shown.then_some(counts.respondents),
+        average_satisfaction: share(counts.satisfaction_sum),
+        average_confidence: share(counts.confidence_sum),
+        share_satisfied: share(counts.satisfied),
+        share_confident: share(counts.confident),
+        suppressed: !shown,
+    }
+}
+
+/// Retention of one breakdown cell, both roles together.
+fn cell_retention(months: i32, rows: &[RetentionCounts], shown: bool) -> RetentionFigure {
+    let observable: i64 = rows.iter().map(|row| row.observable).sum();
+    let retained: i64 = rows.iter().map(|row| row.retained).sum();
+    RetentionFigure {
+        months,
+        observable: shown.then_some(observable),
+        retained: shown.then_some(retained),
+        rate: metrics::rate(retained as f64, observable as f64).filter(|_| shown),
+        suppressed: !shown,
+        by_role: Vec::new(),
+    }
+}
+
+fn learning_cell(cell: LearningCounts, hidden: bool) -> LearningCell {
+    LearningCell {
+        key: cell.key,
+        recorded: (!hidden).then_some(cell.recorded),
+        confirmed: (!hidden).then_some(cell.confirmed),
+        learners: (!hidden).then_some(cell.learners),
+        suppressed: hidden,
     }
 }
 
 fn learning_cells(cells: Vec<LearningCounts>, min_group_size: i64, total_shown: bool) -> Vec<LearningCell> {
     let people: Vec<i64> = cells.iter().map(|cell| cell.learners).collect();
     let hidden = metrics::suppressed_cells(&people, min_group_size, total_shown);
-    cells
-        .into_iter()
-        .zip(hidden)
-        .map(|(cell, hidden)| LearningCell {
-            key: cell.key,
-            recorded: (!hidden).then_some(cell.recorded),
-            confirmed: (!hidden).then_some(cell.confirmed),
-            learners: (!hidden).then_some(cell.learners),
-            suppressed: hidden,
-        })
-        .collect()
+    cells.into_iter().zip(hidden).map(|(cell, hidden)| learning_cell(cell, hidden)).collect()
 }
 
 fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64) -> RetentionFigure {

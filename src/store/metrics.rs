@@ -16,6 +16,8 @@ const STARTED: &str = "('ACTIVE', 'COMPLETED', 'ENDED_EARLY')";
 pub struct RetentionCounts {
     /// MENTOR or MENTEE.
     pub role: String,
+    /// The breakdown's cell (empty without one).
+    pub cell: String,
     /// Participants whose anchor + horizon is on or before the day.
     pub observable: i64,
     /// Of those, employed on anchor + horizon.
@@ -23,8 +25,10 @@ pub struct RetentionCounts {
 }
 
 /// Meeting cadence of a program's relationships, before suppression.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CadenceCounts {
+    /// The breakdown's cell (empty without one).
+    pub cell: String,
     /// Relationships that started on or before the day.
     pub relationships: i64,
     /// Distinct people in them.
@@ -42,8 +46,10 @@ pub struct CadenceCounts {
 }
 
 /// Satisfaction and confidence from each person's latest answer per relationship, before suppression.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SatisfactionCounts {
+    /// The breakdown's cell (empty without one).
+    pub cell: String,
     /// Latest answers (one per person and relationship).
     pub answers: i64,
     /// Distinct people who answered.
@@ -103,6 +109,37 @@ pub struct ComparisonCounts {
     pub crude_retained: i64,
 }
 
+/// The cell a person falls in for a breakdown; `None` in the store's calls means the whole program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// Their department (empty when unknown).
+    Department,
+    /// Their self-declared generation (empty when undeclared).
+    Generation,
+    /// Their level band: 1-3, 4-6, 7-9, 10-12, 13-15.
+    LevelBand,
+    /// Their side in the program: MENTOR or MENTEE.
+    Role,
+}
+
+/// The SQL that names the cell of person row `person` whose side is `role` (`''` for no breakdown).
+fn cell_of(dimension: Option<Dimension>, person: &str, role: &str) -> String {
+    match dimension {
+        None => "''".to_owned(),
+        Some(Dimension::Department) => format!("COALESCE({person}.department, '')"),
+        Some(Dimension::Generation) => format!("COALESCE({person}.generation, '')"),
+        Some(Dimension::LevelBand) => format!(
+            "(CASE WHEN {person}.level <= 3 THEN '1-3' WHEN {person}.level <= 6 THEN '4-6' \
+             WHEN {person}.level <= 9 THEN '7-9' WHEN {person}.level <= 12 THEN '10-12' ELSE '13-15' END)"
+        ),
+        Some(Dimension::Role) => role.to_owned(),
+    }
+}
+
+fn text(row: &QueryResult, column: &str) -> Result<String> {
+    row.try_get::<String>("", column).map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
+}
+
 /// How a breakdown of learnings is keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LearningKey {
@@ -114,6 +151,8 @@ pub enum LearningKey {
     Category,
     /// The skill's name.
     Skill,
+    /// The learner's cell of a breakdown.
+    Learner(Dimension),
 }
 
 /// How each backend spells date arithmetic.
@@ -212,7 +251,9 @@ impl Scoped<'_> {
         program_id: i64,
         as_of: NaiveDate,
         months: i32,
+        dimension: Option<Dimension>,
     ) -> Result<Vec<RetentionCounts>> {
+        let cell = cell_of(dimension, "pe", "pa.role");
         let day = self.dialect().add_months("pa.anchor", "$4");
         let sql = format!(
             "WITH sides AS (
@@ -224,14 +265,14 @@ impl Scoped<'_> {
              ), participants AS (
                SELECT person_id, role, MIN(started_on) AS anchor FROM sides GROUP BY person_id, role
              ), horizon AS (
-               SELECT pa.role, pe.hired_on, pe.left_on, {day} AS day
+               SELECT pa.role, {cell} AS cell, pe.hired_on, pe.left_on, {day} AS day
                  FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
              )
-             SELECT role,
+             SELECT role, cell,
                     CAST(SUM(CASE WHEN day <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS observable,
                     CAST(SUM(CASE WHEN day <= $3 AND (hired_on IS NULL OR hired_on <= day)
                               AND (left_on IS NULL OR left_on >= day) THEN 1 ELSE 0 END) AS BIGINT) AS retained
-               FROM horizon GROUP BY role ORDER BY role"
+               FROM horizon GROUP BY role, cell ORDER BY cell, role"
         );
         let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into()];
         self.aggregate(sql, values)
@@ -239,9 +280,8 @@ impl Scoped<'_> {
             .iter()
             .map(|row| {
                 Ok(RetentionCounts {
-                    role: row
-                        .try_get::<String>("", "role")
-                        .map_err(|error| Error::Internal(format!("metrics column role: {error}")))?,
+                    role: text(row, "role")?,
+                    cell: text(row, "cell")?,
                     observable: count(row, "observable")?,
                     retained: count(row, "retained")?,
                 })
@@ -341,43 +381,66 @@ impl Scoped<'_> {
         })
     }
 
-    /// Meeting cadence of program `program_id` as of `as_of` against `target` meetings per active month.
-    pub async fn cadence_counts(&self, program_id: i64, as_of: NaiveDate, target: f64) -> Result<CadenceCounts> {
+    /// Meeting cadence of program `program_id` as of `as_of` against `target` meetings per active
+    /// month, one row per cell; a relationship counts in the cell of each of its two people.
+    pub async fn cadence_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        target: f64,
+        dimension: Option<Dimension>,
+    ) -> Result<Vec<CadenceCounts>> {
         let dialect = self.dialect();
         let days = dialect.days_inclusive("started_on", &dialect.earlier("COALESCE(ended_on, $3)", "$3"));
+        let cell = cell_of(dimension, "pe", "side.role");
         let sql = format!(
             "WITH rel AS (
                SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
                 WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), side AS (
+               SELECT id, mentor_person_id AS person_id, 'MENTOR' AS role FROM rel
+               UNION ALL SELECT id, mentee_person_id AS person_id, 'MENTEE' AS role FROM rel
+             ), placed AS (
+               SELECT side.id, side.person_id, {cell} AS cell
+                 FROM side JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1
+             ), rel_cell AS (
+               SELECT DISTINCT placed.cell, rel.id, rel.days FROM placed JOIN rel ON rel.id = placed.id
+             ), people_cell AS (
+               SELECT cell, COUNT(DISTINCT person_id) AS people FROM placed GROUP BY cell
              ), met AS (
-               SELECT m.match_id, COUNT(*) AS meetings, CAST(SUM(m.minutes) AS BIGINT) AS minutes
+               SELECT m.match_id, COUNT(*) AS meetings, SUM(m.minutes) AS minutes
                  FROM meetings m JOIN rel ON rel.id = m.match_id
                 WHERE m.org_id = $1 AND m.held_at < $4
                 GROUP BY m.match_id
              )
-             SELECT COUNT(*) AS relationships,
-                    (SELECT COUNT(*) FROM (SELECT mentor_person_id AS person_id FROM rel
-                                           UNION SELECT mentee_person_id FROM rel) people) AS people,
+             SELECT rc.cell, COUNT(*) AS relationships, MIN(pc.people) AS people,
                     CAST(SUM(COALESCE(met.meetings, 0)) AS BIGINT) AS meetings,
                     CAST(SUM(COALESCE(met.minutes, 0)) AS BIGINT) AS minutes,
-                    CAST(SUM(rel.days) AS BIGINT) AS active_days,
-                    CAST(SUM(CASE WHEN rel.days >= 30 THEN 1 ELSE 0 END) AS BIGINT) AS eligible,
-                    CAST(SUM(CASE WHEN rel.days >= 30 AND COALESCE(met.meetings, 0) * 30.4375 >= $5 * rel.days
+                    CAST(SUM(rc.days) AS BIGINT) AS active_days,
+                    CAST(SUM(CASE WHEN rc.days >= 30 THEN 1 ELSE 0 END) AS BIGINT) AS eligible,
+                    CAST(SUM(CASE WHEN rc.days >= 30 AND COALESCE(met.meetings, 0) * 30.4375 >= $5 * rc.days
                              THEN 1 ELSE 0 END) AS BIGINT) AS reaching
-               FROM rel LEFT JOIN met ON met.match_id = rel.id"
+               FROM rel_cell rc JOIN people_cell pc ON pc.cell = rc.cell
+               LEFT JOIN met ON met.match_id = rc.id
+              GROUP BY rc.cell ORDER BY rc.cell"
         );
         let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into(), target.into()];
-        let rows = self.aggregate(sql, values).await?;
-        let Some(row) = rows.first() else { return Ok(CadenceCounts::default()) };
-        Ok(CadenceCounts {
-            relationships: count(row, "relationships")?,
-            people: count(row, "people")?,
-            meetings: count(row, "meetings")?,
-            minutes: count(row, "minutes")?,
-            active_days: count(row, "active_days")?,
-            eligible: count(row, "eligible")?,
-            reaching: count(row, "reaching")?,
-        })
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(CadenceCounts {
+                    cell: text(row, "cell")?,
+                    relationships: count(row, "relationships")?,
+                    people: count(row, "people")?,
+                    meetings: count(row, "meetings")?,
+                    minutes: count(row, "minutes")?,
+                    active_days: count(row, "active_days")?,
+                    eligible: count(row, "eligible")?,
+                    reaching: count(row, "reaching")?,
+                })
+            })
+            .collect()
     }
 
     /// Learnings of program `program_id` as of `as_of`, one row per cell of `key`.
@@ -389,13 +452,14 @@ impl Scoped<'_> {
     ) -> Result<Vec<LearningCounts>> {
         let key = match key {
             LearningKey::Total => None,
-            LearningKey::Side => Some("l.learner_side"),
-            LearningKey::Category => Some("s.category"),
-            LearningKey::Skill => Some("s.name"),
+            LearningKey::Side => Some("l.learner_side".to_owned()),
+            LearningKey::Category => Some("s.category".to_owned()),
+            LearningKey::Skill => Some("s.name".to_owned()),
+            LearningKey::Learner(dimension) => Some(cell_of(Some(dimension), "lp", "l.learner_side")),
         };
         // PostgreSQL refuses to group by a constant: the total is one ungrouped row.
         let (cell, grouping) = match key {
-            Some(key) => (key.to_owned(), format!("GROUP BY {key} ORDER BY {key}")),
+            Some(key) => (key.clone(), format!("GROUP BY {key} ORDER BY {key}")),
             None => ("''".to_owned(), String::new()),
         };
         let sql = format!(
@@ -408,6 +472,7 @@ impl Scoped<'_> {
                     COUNT(DISTINCT l.learner_person_id) AS learners
                FROM learnings l JOIN rel ON rel.id = l.match_id
                JOIN skills s ON s.id = l.skill_id AND s.org_id = $1
+               JOIN people lp ON lp.id = l.learner_person_id AND lp.org_id = $1
               WHERE l.org_id = $1 AND l.created_at < $4
               {grouping}"
         );
@@ -476,35 +541,50 @@ impl Scoped<'_> {
         })
     }
 
-    /// Satisfaction of program `program_id` as of `as_of`: each person's latest answer per relationship.
-    pub async fn satisfaction_counts(&self, program_id: i64, as_of: NaiveDate) -> Result<SatisfactionCounts> {
+    /// Satisfaction of program `program_id` as of `as_of`: each person's latest answer per
+    /// relationship, one row per cell of the respondents.
+    pub async fn satisfaction_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        dimension: Option<Dimension>,
+    ) -> Result<Vec<SatisfactionCounts>> {
+        let role = "CASE WHEN f.respondent_person_id = rel.mentor_person_id THEN 'MENTOR' ELSE 'MENTEE' END";
+        let cell = cell_of(dimension, "pe", role);
         let sql = format!(
             "WITH rel AS (
-               SELECT id FROM matches
+               SELECT id, mentor_person_id FROM matches
                 WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
              ), latest AS (
-               SELECT f.respondent_person_id, f.satisfaction, f.confidence,
+               SELECT f.respondent_person_id, f.satisfaction, f.confidence, {cell} AS cell,
                       ROW_NUMBER() OVER (PARTITION BY f.match_id, f.respondent_person_id
                                          ORDER BY f.submitted_at DESC, f.id DESC) AS n
                  FROM feedback f JOIN rel ON rel.id = f.match_id
+                 JOIN people pe ON pe.id = f.respondent_person_id AND pe.org_id = $1
                 WHERE f.org_id = $1 AND f.submitted_at < $4
              )
-             SELECT COUNT(*) AS answers, COUNT(DISTINCT respondent_person_id) AS respondents,
-                    CAST(SUM(satisfaction) AS BIGINT) AS satisfaction_sum, CAST(SUM(confidence) AS BIGINT) AS confidence_sum,
+             SELECT cell, COUNT(*) AS answers, COUNT(DISTINCT respondent_person_id) AS respondents,
+                    CAST(SUM(satisfaction) AS BIGINT) AS satisfaction_sum,
+                    CAST(SUM(confidence) AS BIGINT) AS confidence_sum,
                     CAST(SUM(CASE WHEN satisfaction >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS satisfied,
                     CAST(SUM(CASE WHEN confidence >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS confident
-               FROM latest WHERE n = 1"
+               FROM latest WHERE n = 1 GROUP BY cell ORDER BY cell"
         );
         let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into()];
-        let rows = self.aggregate(sql, values).await?;
-        let Some(row) = rows.first() else { return Ok(SatisfactionCounts::default()) };
-        Ok(SatisfactionCounts {
-            answers: count(row, "answers")?,
-            respondents: count(row, "respondents")?,
-            satisfaction_sum: count(row, "satisfaction_sum")?,
-            confidence_sum: count(row, "confidence_sum")?,
-            satisfied: count(row, "satisfied")?,
-            confident: count(row, "confident")?,
-        })
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(SatisfactionCounts {
+                    cell: text(row, "cell")?,
+                    answers: count(row, "answers")?,
+                    respondents: count(row, "respondents")?,
+                    satisfaction_sum: count(row, "satisfaction_sum")?,
+                    confidence_sum: count(row, "confidence_sum")?,
+                    satisfied: count(row, "satisfied")?,
+                    confident: count(row, "confident")?,
+                })
+            })
+            .collect()
     }
 }

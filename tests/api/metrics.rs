@@ -430,3 +430,62 @@ async fn small_groups_are_withheld_and_metrics_stay_in_their_organisation() {
         5
     );
 }
+
+const BREAKDOWN: &str = "query($p: ID!, $d: NaiveDate, $by: MetricsDimension!) {
+  programMetrics(programId: $p, asOf: $d, horizons: [1]) { breakdown(by: $by) { key
+    retention { observable retained rate suppressed }
+    cadence { relationships meetings suppressed }
+    skillsLearned { recorded confirmed learners suppressed }
+    satisfaction { answers respondents averageSatisfaction shareSatisfied suppressed } } } }";
+
+#[tokio::test]
+async fn breakdowns_place_people_in_their_cells_and_withhold_small_ones() {
+    let app = TestApp::spawn().await;
+    let (program, matches) = fixture(&app).await;
+    meetings(&app, &matches).await;
+    answers(&app, &matches).await;
+    learnings(&app, &matches).await;
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    let analyst = app.as_role("acme", Role::Analyst);
+    let answer = analyst.gql(BREAKDOWN, json!({ "p": program, "d": AS_OF, "by": "DEPARTMENT" })).await;
+    let cells = answer.data()["programMetrics"]["breakdown"].as_array().expect("cells").clone();
+    let keys: Vec<&str> = cells.iter().map(|cell| cell["key"].as_str().unwrap_or("")).collect();
+    assert_eq!(keys, vec!["Engineering", "Finance"]);
+    let (engineering, finance) = (&cells[0], &cells[1]);
+    // Retention at 1 month: Engineering M1, M2, M3 all retained; Finance E1 gone, E2 and E3 retained.
+    assert_eq!(
+        engineering["retention"][0],
+        json!({ "observable": 3, "retained": 3, "rate": 1.0, "suppressed": false })
+    );
+    assert_eq!((&finance["retention"][0]["observable"], &finance["retention"][0]["retained"]), (&json!(3), &json!(2)));
+    // Cadence: every relationship has one person in each department, so both cells hold all four.
+    for cell in [engineering, finance] {
+        assert_eq!(cell["cadence"], json!({ "relationships": 4, "meetings": 7, "suppressed": false }));
+    }
+    // Satisfaction: Engineering M2 (4), M3 (1), M4 (4): 3 respondents; Finance E2, E3: 2 < 3, withheld,
+    // and with the total shown Engineering is withheld too, or Finance = total - Engineering.
+    let withheld = json!({ "answers": null, "respondents": null, "averageSatisfaction": null, "shareSatisfied": null, "suppressed": true });
+    assert_eq!((&engineering["satisfaction"], &finance["satisfaction"]), (&withheld, &withheld));
+    // Skills: Engineering 1 learner (M2), withheld; Finance 4 learners, withheld with it.
+    assert_eq!(engineering["skillsLearned"]["suppressed"], true);
+    assert_eq!(
+        finance["skillsLearned"],
+        json!({ "recorded": null, "confirmed": null, "learners": null, "suppressed": true })
+    );
+
+    // Level bands and roles name their cells the same way.
+    let answer = analyst.gql(BREAKDOWN, json!({ "p": program, "d": AS_OF, "by": "LEVEL_BAND" })).await;
+    let cells = answer.data()["programMetrics"]["breakdown"].as_array().expect("cells").clone();
+    let keys: Vec<&str> = cells.iter().map(|cell| cell["key"].as_str().unwrap_or("")).collect();
+    assert_eq!(keys, vec!["1-3", "10-12"], "mentors are level 2, mentees level 12");
+    let by_role = analyst.gql(BREAKDOWN, json!({ "p": program, "d": AS_OF, "by": "ROLE" })).await;
+    let cells = by_role.data()["programMetrics"]["breakdown"].as_array().expect("cells").clone();
+    assert_eq!(cells[0]["key"], "MENTEE");
+    assert_eq!(
+        cells[0]["retention"][0],
+        json!({ "observable": 3, "retained": 2, "rate": 2.0 / 3.0, "suppressed": false })
+    );
+}
