@@ -2,6 +2,8 @@
 //! breakdown must be hidden so that nothing is recovered by subtraction, rates, and how days
 //! become months. README ("Outcome metrics") defines every figure; the store's SQL follows it.
 
+use chrono::{Datelike, Months, NaiveDate};
+
 use super::{DomainError, invalid, text_enum};
 
 /// Groups smaller than this many distinct people are suppressed unless the organisation says otherwise.
@@ -133,6 +135,55 @@ pub fn objective_status(
     }
 }
 
+text_enum! {
+    /// How a series cuts time.
+    Interval {
+        /// Calendar months.
+        Month => "MONTH",
+        /// Calendar quarters.
+        Quarter => "QUARTER",
+    }
+}
+
+/// One period of a series: its label (`2026-09`, `2026-Q3`) and its days, both counted (the last
+/// one ends on the day evaluated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// `YYYY-MM` or `YYYY-Qn`.
+    pub label: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+/// The most periods a series returns (ten years of months).
+pub const MAX_PERIODS: usize = 120;
+
+/// The periods from the one holding `from` to the one holding `to` (empty when `to` is earlier);
+/// the latest `MAX_PERIODS` when there are more.
+pub fn periods(from: NaiveDate, to: NaiveDate, interval: Interval) -> Vec<Period> {
+    let months = match interval {
+        Interval::Month => 1,
+        Interval::Quarter => 3,
+    };
+    let first_month = |day: NaiveDate| (day.month0() / months) * months + 1;
+    let mut start = NaiveDate::from_ymd_opt(from.year(), first_month(from), 1).unwrap_or(from);
+    let mut out = Vec::new();
+    while start <= to {
+        let next = start.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX);
+        let label = match interval {
+            Interval::Month => format!("{:04}-{:02}", start.year(), start.month()),
+            Interval::Quarter => format!("{:04}-Q{}", start.year(), start.month0() / 3 + 1),
+        };
+        let end = next.pred_opt().unwrap_or(next).min(to);
+        out.push(Period { label, start, end });
+        start = next;
+    }
+    let excess = out.len().saturating_sub(MAX_PERIODS);
+    out.split_off(excess)
+}
+
 /// Which cells of a breakdown to hide: every cell of fewer than `min_group_size` people, and,
 /// when exactly one is hidden while the total is shown, also the smallest shown cell, so the
 /// hidden one cannot be recovered by subtracting the others from the total.
@@ -194,6 +245,22 @@ mod tests {
         assert_eq!(objective_status(false, Some(0.9), 0.8, 1.0, true), Met);
         assert_eq!(objective_status(false, Some(0.7), 0.8, 1.0, true), Missed);
         assert_eq!(objective_status(false, None, 0.8, 1.0, true), NoData);
+    }
+
+    #[test]
+    fn series_cut_calendar_months_and_quarters_up_to_the_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let months = periods(day(2026, 1, 15), day(2026, 3, 10), Interval::Month);
+        let labels: Vec<&str> = months.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!((months[1].start, months[1].end), (day(2026, 2, 1), day(2026, 2, 28)));
+        assert_eq!(months[2].end, day(2026, 3, 10), "the last period ends on the day evaluated");
+        let quarters = periods(day(2026, 5, 1), day(2027, 1, 2), Interval::Quarter);
+        let labels: Vec<&str> = quarters.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]);
+        assert_eq!((quarters[0].start, quarters[0].end), (day(2026, 4, 1), day(2026, 6, 30)));
+        assert!(periods(day(2026, 5, 1), day(2026, 4, 30), Interval::Month).is_empty());
+        assert_eq!(periods(day(2000, 1, 1), day(2026, 12, 1), Interval::Month).len(), MAX_PERIODS);
     }
 
     #[test]

@@ -326,6 +326,30 @@ impl ProgramMetrics {
     async fn breakdown(&self, ctx: &Context<'_>, by: GqlDimension) -> Result<Vec<MetricsCell>> {
         self.cells(&access::scoped(ctx), by.into()).await
     }
+    /// Activity per month or quarter from the program's first day to `asOf` (at most 120 periods).
+    async fn series(&self, ctx: &Context<'_>, interval: GqlInterval) -> Result<Vec<SeriesPoint>> {
+        let periods = metrics::periods(self.program.starts_on, self.as_of, interval.into());
+        let counts = access::scoped(ctx).series_counts(self.program.id, self.as_of, &periods).await?;
+        Ok(periods
+            .into_iter()
+            .zip(counts)
+            .map(|(period, counts)| {
+                let shown = counts.people >= self.min_group_size;
+                SeriesPoint {
+                    period: period.label,
+                    start: period.start,
+                    end: period.end,
+                    relationships_started: shown.then_some(counts.started),
+                    active_at_end: shown.then_some(counts.active_at_end),
+                    meetings: shown.then_some(counts.meetings),
+                    hours: shown.then_some(counts.minutes as f64 / 60.0),
+                    learnings_confirmed: shown.then_some(counts.learnings_confirmed),
+                    feedback_answers: shown.then_some(counts.feedback),
+                    suppressed: !shown,
+                }
+            })
+            .collect())
+    }
     /// Every objective of the program with its actual figure and status.
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<ObjectiveProgress>> {
         let store = access::scoped(ctx);
@@ -475,6 +499,41 @@ impl ProgramMetrics {
             })
             .collect())
     }
+}
+
+/// One period of a series.
+#[derive(SimpleObject)]
+pub struct SeriesPoint {
+    /// `YYYY-MM` or `YYYY-Qn`.
+    period: String,
+    /// Its first day.
+    start: NaiveDate,
+    /// Its last day (the last period ends on `asOf`).
+    end: NaiveDate,
+    /// Relationships that started in it.
+    relationships_started: Option<i64>,
+    /// Relationships running on its last day.
+    active_at_end: Option<i64>,
+    /// Meetings held in it.
+    meetings: Option<i64>,
+    /// Their hours.
+    hours: Option<f64>,
+    /// Learnings confirmed in it.
+    learnings_confirmed: Option<i64>,
+    /// Feedback answers given in it.
+    feedback_answers: Option<i64>,
+    /// Fewer than `minGroupSize` people in the relationships running during it: withheld.
+    suppressed: bool,
+}
+
+/// How a series cuts time.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "metrics::Interval", name = "SeriesInterval")]
+pub enum GqlInterval {
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
 }
 
 /// One cell of a breakdown: every figure for the people in it.

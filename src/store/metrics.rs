@@ -140,6 +140,27 @@ fn text(row: &QueryResult, column: &str) -> Result<String> {
     row.try_get::<String>("", column).map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
 }
 
+/// One period of a series, before suppression.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeriesCounts {
+    /// The period's label.
+    pub label: String,
+    /// Relationships that started in the period.
+    pub started: i64,
+    /// Relationships running on its last day.
+    pub active_at_end: i64,
+    /// Distinct people of the relationships running at some point in the period.
+    pub people: i64,
+    /// Meetings held in it.
+    pub meetings: i64,
+    /// Their minutes.
+    pub minutes: i64,
+    /// Learnings confirmed in it.
+    pub learnings_confirmed: i64,
+    /// Feedback answers given in it.
+    pub feedback: i64,
+}
+
 /// How a breakdown of learnings is keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LearningKey {
@@ -212,6 +233,14 @@ impl Dialect {
         match self.0 {
             DatabaseBackend::Postgres => format!("CAST({expression} AS DOUBLE PRECISION)"),
             _ => format!("CAST({expression} AS REAL)"),
+        }
+    }
+
+    /// A bound parameter used as a date where nothing else says so.
+    fn date_parameter(&self, parameter: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST({parameter} AS date)"),
+            _ => parameter.to_owned(),
         }
     }
 
@@ -438,6 +467,75 @@ impl Scoped<'_> {
                     active_days: count(row, "active_days")?,
                     eligible: count(row, "eligible")?,
                     reaching: count(row, "reaching")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A series over `periods` (each ending on or before `as_of`) for program `program_id`.
+    pub async fn series_counts(
+        &self,
+        program_id: i64,
+        as_of: NaiveDate,
+        periods: &[crate::domain::metrics::Period],
+    ) -> Result<Vec<SeriesCounts>> {
+        if periods.is_empty() {
+            return Ok(Vec::new());
+        }
+        let dialect = self.dialect();
+        let mut values: Vec<Value> = vec![self.org.into(), program_id.into(), as_of.into()];
+        let mut rows = Vec::with_capacity(periods.len());
+        for period in periods {
+            let at = values.len() + 1;
+            rows.push(format!(
+                "SELECT ${at} AS label, {} AS start_day, {} AS end_day",
+                dialect.date_parameter(&format!("${}", at + 1)),
+                dialect.date_parameter(&format!("${}", at + 2))
+            ));
+            values.extend([period.label.clone().into(), period.start.into(), period.end.into()]);
+        }
+        let periods = rows.join(" UNION ALL ");
+        let in_period = |timestamp: &str| {
+            let day = dialect.day_of(timestamp);
+            format!("{day} >= p.start_day AND {day} <= p.end_day")
+        };
+        let (held, confirmed, submitted) =
+            (in_period("m.held_at"), in_period("l.confirmed_at"), in_period("f.submitted_at"));
+        let running = "rel.started_on <= p.end_day AND (rel.ended_on IS NULL OR rel.ended_on >= p.start_day)";
+        let sql = format!(
+            "WITH periods AS ({periods}), rel AS (
+               SELECT id, mentor_person_id, mentee_person_id, started_on, ended_on FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             )
+             SELECT p.label,
+                    (SELECT COUNT(*) FROM rel WHERE rel.started_on >= p.start_day AND rel.started_on <= p.end_day) AS started,
+                    (SELECT COUNT(*) FROM rel WHERE rel.started_on <= p.end_day
+                        AND (rel.ended_on IS NULL OR rel.ended_on >= p.end_day)) AS active_at_end,
+                    (SELECT COUNT(*) FROM (SELECT mentor_person_id AS person_id FROM rel WHERE {running}
+                                           UNION SELECT mentee_person_id FROM rel WHERE {running}) people) AS people,
+                    (SELECT COUNT(*) FROM meetings m JOIN rel ON rel.id = m.match_id
+                      WHERE m.org_id = $1 AND {held}) AS meetings,
+                    (SELECT CAST(SUM(m.minutes) AS BIGINT) FROM meetings m JOIN rel ON rel.id = m.match_id
+                      WHERE m.org_id = $1 AND {held}) AS minutes,
+                    (SELECT COUNT(*) FROM learnings l JOIN rel ON rel.id = l.match_id
+                      WHERE l.org_id = $1 AND l.confirmed_at IS NOT NULL AND {confirmed}) AS learnings_confirmed,
+                    (SELECT COUNT(*) FROM feedback f JOIN rel ON rel.id = f.match_id
+                      WHERE f.org_id = $1 AND {submitted}) AS feedback
+               FROM periods p ORDER BY p.start_day"
+        );
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(SeriesCounts {
+                    label: text(row, "label")?,
+                    started: count(row, "started")?,
+                    active_at_end: count(row, "active_at_end")?,
+                    people: count(row, "people")?,
+                    meetings: count(row, "meetings")?,
+                    minutes: count(row, "minutes")?,
+                    learnings_confirmed: count(row, "learnings_confirmed")?,
+                    feedback: count(row, "feedback")?,
                 })
             })
             .collect()

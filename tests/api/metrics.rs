@@ -489,3 +489,39 @@ async fn breakdowns_place_people_in_their_cells_and_withhold_small_ones() {
         json!({ "observable": 3, "retained": 2, "rate": 2.0 / 3.0, "suppressed": false })
     );
 }
+
+#[tokio::test]
+async fn a_series_counts_each_quarter_and_withholds_quiet_ones() {
+    let app = TestApp::spawn().await;
+    let (program, matches) = fixture(&app).await;
+    meetings(&app, &matches).await;
+    answers(&app, &matches).await;
+    learnings(&app, &matches).await;
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    let query = "query($p: ID!, $d: NaiveDate) { programMetrics(programId: $p, asOf: $d) { series(interval: QUARTER) {
+        period start end relationshipsStarted activeAtEnd meetings hours learningsConfirmed feedbackAnswers suppressed } } }";
+    let answer = app.as_role("acme", Role::Analyst).gql(query, json!({ "p": program, "d": AS_OF })).await;
+    let series = answer.data()["programMetrics"]["series"].clone();
+    let quiet = |period: &str, start: &str, end: &str| {
+        json!({ "period": period, "start": start, "end": end, "relationshipsStarted": null, "activeAtEnd": null,
+                "meetings": null, "hours": null, "learningsConfirmed": null, "feedbackAnswers": null, "suppressed": true })
+    };
+    // Q1: r1 (M1, E1) only, 2 people; Q2: nobody. Q3: r2 and r3 start (4 people), meetings Sep 10
+    // (60 min) and Sep 20 (45), learnings confirmed Sep 12 and 21, answers Sep 15 and 30. Q4 to
+    // Nov 30: r4 starts, r2-r4 run at the end (6 people), meetings Oct 10, Oct 20, Nov 20 x2 and
+    // Nov 30 23:59 (180 min; Dec 1 is after), learnings Oct 22 and Nov 1, 5 answers (Dec 2 is after).
+    assert_eq!(
+        series,
+        json!([
+            quiet("2026-Q1", "2026-01-01", "2026-03-31"),
+            quiet("2026-Q2", "2026-04-01", "2026-06-30"),
+            { "period": "2026-Q3", "start": "2026-07-01", "end": "2026-09-30", "relationshipsStarted": 2, "activeAtEnd": 2,
+              "meetings": 2, "hours": 1.75, "learningsConfirmed": 2, "feedbackAnswers": 2, "suppressed": false },
+            { "period": "2026-Q4", "start": "2026-10-01", "end": "2026-11-30", "relationshipsStarted": 1, "activeAtEnd": 3,
+              "meetings": 5, "hours": 3.0, "learningsConfirmed": 2, "feedbackAnswers": 5, "suppressed": false },
+        ])
+    );
+}
