@@ -12,6 +12,7 @@ mod health;
 mod hostile;
 mod matching;
 mod metrics;
+mod metrics_property;
 mod over_http;
 mod people;
 mod programs;

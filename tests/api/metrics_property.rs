@@ -1,0 +1,269 @@
+//! For random small organisations, the database's metrics equal a straightforward recomputation
+//! written here from README's definitions, on SQLite and PostgreSQL.
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+/// A small deterministic generator (xorshift), so every run draws the same organisations.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn day(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        from + Duration::days(self.below(u64::try_from((to - from).num_days() + 1).unwrap_or(1)) as i64)
+    }
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("date")
+}
+
+struct Person {
+    id: i64,
+    hired_on: Option<NaiveDate>,
+    left_on: Option<NaiveDate>,
+}
+
+struct Relationship {
+    id: i64,
+    mentor: usize,
+    mentee: usize,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+}
+
+struct Answer {
+    id: i64,
+    relationship: i64,
+    respondent: i64,
+    at: DateTime<Utc>,
+    satisfaction: i64,
+    confidence: i64,
+}
+
+struct Org {
+    program: i64,
+    people: Vec<Person>,
+    relationships: Vec<Relationship>,
+    /// (held at, relationship, minutes).
+    meetings: Vec<(DateTime<Utc>, i64, i64)>,
+    answers: Vec<Answer>,
+}
+
+fn number(id: &str) -> i64 {
+    use base64::Engine;
+    let text =
+        String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("b64")).expect("utf8");
+    text.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
+}
+
+/// Builds one random organisation through the API, then writes its history straight to the
+/// database (dates in the past that the API would date today).
+async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
+    let admin = app.as_admin(org);
+    let pairs = 2 + draw.below(3) as usize;
+    let mut batch = Vec::new();
+    for n in 0..pairs * 2 {
+        let department = ["A", "B"][draw.below(2) as usize];
+        let level = 1 + draw.below(15);
+        batch.push(json!({ "employeeId": format!("P{n}"), "name": format!("Person {n}"),
+                           "department": department, "level": level }));
+    }
+    let ids = admin.upsert_people(Value::Array(batch)).await;
+    let create = "mutation { createProgram(input: { name: \"Random\", startsOn: \"2025-01-01\", endsOn: \"2030-12-31\",
+        matchingRules: { seniority: NONE, reportingLineDepth: 0, differentDepartment: false } }) { id } }";
+    let program = admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id").to_owned();
+    admin.open_enrollment(&program).await;
+    let pair = "mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }";
+    let db = app.store.connection();
+    let as_of = date("2026-11-30");
+    let mut relationships = Vec::new();
+    for n in 0..pairs {
+        let mentor = admin.enroll(&program, &ids[2 * n], "MENTOR").await;
+        let mentee = admin.enroll(&program, &ids[2 * n + 1], "MENTEE").await;
+        let input = json!({ "programId": program, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
+        let id =
+            number(admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id"));
+        let started_on = draw.day(date("2025-01-01"), as_of);
+        let ended_on = (draw.below(2) == 0).then(|| draw.day(started_on, as_of + Duration::days(20)));
+        let mut row =
+            matched_pair::Entity::find_by_id(id).one(db).await.expect("read").expect("row").into_active_model();
+        row.started_on = Set(Some(started_on));
+        if let Some(ended_on) = ended_on {
+            row.ended_on = Set(Some(ended_on));
+            row.status = Set(if draw.below(2) == 0 { "COMPLETED" } else { "ENDED_EARLY" }.into());
+        }
+        row.update(db).await.expect("write");
+        relationships.push(Relationship { id, mentor: 2 * n, mentee: 2 * n + 1, started_on, ended_on });
+    }
+    let mut people = Vec::new();
+    for id in &ids {
+        let id = number(id);
+        let hired_on = (draw.below(5) != 0).then(|| draw.day(date("2015-01-01"), date("2026-06-30")));
+        let left_on =
+            (draw.below(2) == 0).then(|| draw.day(hired_on.unwrap_or(date("2024-01-01")), date("2026-11-29")));
+        let mut row = person::Entity::find_by_id(id).one(db).await.expect("read").expect("row").into_active_model();
+        row.hired_on = Set(hired_on);
+        row.left_on = Set(left_on);
+        row.employment_status = Set(if left_on.is_some() { "LEFT" } else { "ACTIVE" }.into());
+        row.update(db).await.expect("write");
+        people.push(Person { id, hired_on, left_on });
+    }
+    let mut meetings = Vec::new();
+    let mut answers = Vec::new();
+    for relationship in &relationships {
+        for _ in 0..draw.below(4) {
+            let held_at =
+                draw.day(date("2025-01-01"), date("2026-12-10")).and_hms_opt(12, 0, 0).expect("time").and_utc();
+            let minutes = 15 + draw.below(76) as i32;
+            meeting::ActiveModel {
+                org_id: Set(org.into()),
+                match_id: Set(relationship.id),
+                held_at: Set(held_at),
+                minutes: Set(minutes),
+                format: Set("VIDEO".into()),
+                agenda: Set(String::new()),
+                notes: Set(String::new()),
+                action_items: Set("[]".into()),
+                logged_by: Set("property".into()),
+                version: Set(1),
+                created_at: Set(held_at),
+                updated_at: Set(held_at),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .expect("meeting");
+            meetings.push((held_at, relationship.id, i64::from(minutes)));
+        }
+        for _ in 0..draw.below(4) {
+            let respondent = people[if draw.below(2) == 0 { relationship.mentor } else { relationship.mentee }].id;
+            // Whole days, so two answers of one person sometimes share a time and the id decides.
+            let at = draw.day(date("2026-10-01"), date("2026-12-05")).and_hms_opt(9, 0, 0).expect("time").and_utc();
+            let (satisfaction, confidence) = (1 + draw.below(5) as i16, 1 + draw.below(5) as i16);
+            let row = feedback::ActiveModel {
+                org_id: Set(org.into()),
+                match_id: Set(relationship.id),
+                respondent_person_id: Set(respondent),
+                period: Set(at.format("%Y-%m").to_string()),
+                satisfaction: Set(satisfaction),
+                confidence: Set(confidence),
+                comment: Set(String::new()),
+                submitted_at: Set(at),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .expect("feedback");
+            answers.push(Answer {
+                id: row.id,
+                relationship: relationship.id,
+                respondent,
+                at,
+                satisfaction: i64::from(satisfaction),
+                confidence: i64::from(confidence),
+            });
+        }
+    }
+    Org { program: number(&program), people, relationships, meetings, answers }
+}
+
+fn employed(person: &Person, day: NaiveDate) -> bool {
+    person.hired_on.is_none_or(|hired| hired <= day) && person.left_on.is_none_or(|left| left >= day)
+}
+
+/// Retention per role at `months`, from the definitions: (role, observable, retained).
+fn expected_retention(org: &Org, as_of: NaiveDate, months: u32) -> Vec<(String, i64, i64)> {
+    let mut out = Vec::new();
+    for (role, side) in [("MENTEE", 1), ("MENTOR", 0)] {
+        let (mut observable, mut retained) = (0, 0);
+        let mut seen = std::collections::BTreeMap::new();
+        for relationship in org.relationships.iter().filter(|r| r.started_on <= as_of) {
+            let person = if side == 0 { relationship.mentor } else { relationship.mentee };
+            let anchor = seen.entry(person).or_insert(relationship.started_on);
+            *anchor = (*anchor).min(relationship.started_on);
+        }
+        for (person, anchor) in seen {
+            let day = anchor.checked_add_months(Months::new(months)).expect("date");
+            if day <= as_of {
+                observable += 1;
+                retained += i64::from(employed(&org.people[person], day));
+            }
+        }
+        if observable > 0 || org.relationships.iter().any(|r| r.started_on <= as_of) {
+            out.push((role.to_owned(), observable, retained));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
+    let app = TestApp::spawn().await;
+    let as_of = date("2026-11-30");
+    let mut draw = Draw(0x9e37_79b9_7f4a_7c15);
+    for case in 0..10 {
+        let org_name = format!("random{case}");
+        let org = random_org(&app, &org_name, &mut draw).await;
+        let store = app.store.scoped(&org_name, "property");
+        for months in [1, 3, 12] {
+            let got: Vec<(String, i64, i64)> = store
+                .retention_counts(org.program, as_of, months as i32, None)
+                .await
+                .expect("retention")
+                .into_iter()
+                .map(|row| (row.role, row.observable, row.retained))
+                .collect();
+            assert_eq!(got, expected_retention(&org, as_of, months), "case {case}: retention at {months}");
+        }
+
+        let running: Vec<&Relationship> = org.relationships.iter().filter(|r| r.started_on <= as_of).collect();
+        let days = |r: &Relationship| (r.ended_on.unwrap_or(as_of).min(as_of) - r.started_on).num_days() + 1;
+        let end_of_day = (as_of + Duration::days(1)).and_hms_opt(0, 0, 0).expect("time").and_utc();
+        let counted: Vec<&(DateTime<Utc>, i64, i64)> =
+            org.meetings.iter().filter(|(at, _, _)| *at < end_of_day).collect();
+        let meetings_of = |r: &Relationship| counted.iter().filter(|(_, id, _)| *id == r.id).count() as f64;
+        let reaching = running.iter().filter(|r| days(r) >= 30 && meetings_of(r) * 30.4375 >= days(r) as f64).count();
+        let cadence =
+            store.cadence_counts(org.program, as_of, 1.0, None).await.expect("cadence").pop().unwrap_or_default();
+        assert_eq!(cadence.relationships, running.len() as i64, "case {case}: relationships");
+        assert_eq!(cadence.meetings, counted.len() as i64, "case {case}: meetings");
+        assert_eq!(cadence.minutes, counted.iter().map(|(_, _, minutes)| minutes).sum::<i64>(), "case {case}: minutes");
+        assert_eq!(cadence.active_days, running.iter().map(|r| days(r)).sum::<i64>(), "case {case}: active days");
+        assert_eq!(cadence.eligible, running.iter().filter(|r| days(r) >= 30).count() as i64, "case {case}: eligible");
+        assert_eq!(cadence.reaching, reaching as i64, "case {case}: reaching one meeting a month");
+
+        // Satisfaction: each person's latest answer per relationship by (submittedAt, id).
+        let mut latest: std::collections::BTreeMap<(i64, i64), &Answer> = std::collections::BTreeMap::new();
+        for answer in org.answers.iter().filter(|a| a.at < end_of_day) {
+            let key = (answer.relationship, answer.respondent);
+            if latest.get(&key).is_none_or(|kept| (answer.at, answer.id) > (kept.at, kept.id)) {
+                latest.insert(key, answer);
+            }
+        }
+        let satisfaction =
+            store.satisfaction_counts(org.program, as_of, None).await.expect("satisfaction").pop().unwrap_or_default();
+        let respondents: std::collections::BTreeSet<i64> = latest.keys().map(|(_, person)| *person).collect();
+        assert_eq!(satisfaction.answers, latest.len() as i64, "case {case}: answers");
+        assert_eq!(satisfaction.respondents, respondents.len() as i64, "case {case}: respondents");
+        assert_eq!(satisfaction.satisfaction_sum, latest.values().map(|a| a.satisfaction).sum::<i64>(), "case {case}");
+        assert_eq!(satisfaction.confidence_sum, latest.values().map(|a| a.confidence).sum::<i64>(), "case {case}");
+        assert_eq!(
+            satisfaction.satisfied,
+            latest.values().filter(|a| a.satisfaction >= 4).count() as i64,
+            "case {case}"
+        );
+    }
+}
