@@ -18,7 +18,7 @@ use crate::graphql::request_data;
 
 /// The two response media types of GraphQL over HTTP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Media {
+pub(super) enum Media {
     /// `application/graphql-response+json`: request errors are 400.
     GraphqlResponse,
     /// `application/json` (legacy clients): every well-formed request is 200.
@@ -123,17 +123,10 @@ async fn execute(state: &AppState, viewer: Viewer, mut request: async_graphql::R
     if let Err(error) = state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
         return error_response(media.request_error(), media, &error);
     }
-    tracing::Span::current().record("org", viewer.org.as_str());
-    // Departures whose last day went by take effect before anything reads the org's records.
-    if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
-        tracing::error!(?error, "applying due departures failed");
-        return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &error);
-    }
-    let (viewer, loaders, own_person) = request_data(&state.store, viewer);
-    let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
-    for error in &mut response.errors {
-        label_request_error(error);
-    }
+    let response = match run_for(state, viewer, request).await {
+        Ok(response) => response,
+        Err(error) => return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &error),
+    };
     // Errors without a path come from parsing, validation or variables: nothing ran.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -156,8 +149,30 @@ async fn execute(state: &AppState, viewer: Viewer, mut request: async_graphql::R
     respond(status, media, body)
 }
 
+/// Runs an admitted request for `viewer`: due departures first, then the schema with the
+/// viewer's data; every error comes back with a code. Other surfaces (exports) run their
+/// documents through here too.
+pub(super) async fn run_for(
+    state: &AppState,
+    viewer: Viewer,
+    request: async_graphql::Request,
+) -> Result<async_graphql::Response, Error> {
+    tracing::Span::current().record("org", viewer.org.as_str());
+    // Departures whose last day went by take effect before anything reads the org's records.
+    if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
+        tracing::error!(?error, "applying due departures failed");
+        return Err(error);
+    }
+    let (viewer, loaders, own_person) = request_data(&state.store, viewer);
+    let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
+    for error in &mut response.errors {
+        label_request_error(error);
+    }
+    Ok(response)
+}
+
 /// The viewer the token names, within their token's and organisation's request budget.
-fn admit(state: &AppState, headers: &HeaderMap, media: Media) -> Result<Viewer, Box<Response>> {
+pub(super) fn admit(state: &AppState, headers: &HeaderMap, media: Media) -> Result<Viewer, Box<Response>> {
     let viewer = bearer(headers)
         .and_then(|token| state.keys.verify(token))
         .map_err(|error| Box::new(error_response(StatusCode::UNAUTHORIZED, media, &error)))?;
@@ -216,7 +231,7 @@ fn capped(message: &str) -> String {
 }
 
 /// A GraphQL-shaped error body, so clients read `extensions.code` even before execution.
-fn error_response(status: StatusCode, media: Media, error: &Error) -> Response {
+pub(super) fn error_response(status: StatusCode, media: Media, error: &Error) -> Response {
     let body = json!({ "errors": [{ "message": capped(error.message()), "extensions": { "code": error.code() } }] });
     let mut response = respond(status, media, body);
     if status == StatusCode::UNAUTHORIZED {

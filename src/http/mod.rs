@@ -1,6 +1,7 @@
 //! The HTTP edge: routes, the layers every request passes (request id, trace span,
 //! timeout, body limit, CORS), bearer authentication and health checks.
 
+mod exports;
 mod graphiql;
 mod graphql;
 mod health;
@@ -54,6 +55,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     // Router::layer wraps what is already there: the first layer here is the innermost.
     Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))
+        .route("/exports/programs/{id}/metrics.csv", get(exports::program_metrics))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))

@@ -525,3 +525,61 @@ async fn a_series_counts_each_quarter_and_withholds_quiet_ones() {
         ])
     );
 }
+
+/// GETs an export with `session`'s token: status, content type and body.
+async fn export(app: &TestApp, token: &str, path: &str) -> (u16, String, String) {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET export");
+    let status = response.status().as_u16();
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (status, content_type, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn the_csv_export_carries_the_same_figures_quoted_and_neutralised() {
+    let app = TestApp::spawn().await;
+    let (program, matches) = fixture(&app).await;
+    meetings(&app, &matches).await;
+    answers(&app, &matches).await;
+    // A department name a spreadsheet would run as a formula.
+    let mut renamed = person("M2", "Mentor 2", "=HYPERLINK(\"http://x\",\"click\")", 2);
+    renamed["hiredOn"] = json!("2020-01-15");
+    app.as_admin("acme").upsert_people(json!([renamed])).await;
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    let analyst = app.as_role("acme", Role::Analyst);
+    let path = format!("/exports/programs/{program}/metrics.csv?asOf={AS_OF}&horizons=1&by=DEPARTMENT");
+    let (status, content_type, body) = export(&app, &analyst.token, &path).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/csv; charset=utf-8"), "{body}");
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    assert_eq!(lines[0], "figure,dimension,cell,months,measure,value,suppressed");
+    for expected in [
+        "retention,,,1,observable,6,false",
+        "retention,ROLE,MENTOR,1,retained,3,false",
+        "cadence,,,,meetings,7,false",
+        "cadence,,,,hours,4.75,false",
+        "satisfaction,,,,respondents,5,false",
+        "satisfaction,,,,averageSatisfaction,3.4,false",
+        "objective,,SKILLS_LEARNED_PER_MENTEE,,status,AT_RISK,false",
+        // The breakdown's cells: the renamed department is quoted and made text.
+        "cadence,DEPARTMENT,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",,relationships,,true",
+        "cadence,DEPARTMENT,Finance,,relationships,4,false",
+    ] {
+        assert!(lines.contains(&expected), "missing {expected:?} in\n{body}");
+    }
+    let (status, _, body) = export(&app, &app.as_participant("acme", "M2").token, &path).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("\"FORBIDDEN\""), "{body}");
+    let (status, _, body) = export(&app, &app.as_admin("globex").token, &path).await;
+    assert_eq!(status, 404, "another organisation's program is not found: {body}");
+    let (status, _, body) =
+        export(&app, &analyst.token, &format!("/exports/programs/{program}/metrics.csv?horizons=soon")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BAD_USER_INPUT"), "{body}");
+}
