@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::Scoped;
 use crate::store::entity::program;
 use crate::store::metrics::{
-    CadenceCounts, Dimension, LearningCounts, LearningKey, RetentionCounts, SatisfactionCounts,
+    CadenceCounts, ComparisonCounts, Dimension, LearningCounts, LearningKey, RetentionCounts, SatisfactionCounts,
 };
 
 /// The organisation's settings.
@@ -248,30 +248,13 @@ impl ProgramMetrics {
         let store = access::scoped(ctx);
         let mut figures = Vec::with_capacity(self.horizons.len());
         for months in &self.horizons {
-            let counts = store.comparison_counts(self.program.id, self.program.starts_on, self.as_of, *months).await?;
+            let counts = store
+                .comparison_counts(self.program.id, self.program.starts_on, self.as_of, *months, None)
+                .await?
+                .pop()
+                .unwrap_or_default();
             let shown = counts.matched >= self.min_group_size;
-            let comparison = metrics::matched_comparison(metrics::MatchedSums {
-                matched: counts.matched,
-                retained: counts.retained,
-                comparison: counts.comparison,
-                difference: counts.difference,
-                difference_squared: counts.difference_squared,
-            })
-            .filter(|_| shown);
-            let crude_shown = counts.crude_base >= self.min_group_size;
-            figures.push(MatchedComparisonFigure {
-                months: *months,
-                matched: shown.then_some(counts.matched),
-                unmatched: shown.then_some(counts.observable - counts.matched),
-                participant_rate: comparison.map(|c| c.participant_rate),
-                comparison_rate: comparison.map(|c| c.comparison_rate),
-                difference: comparison.map(|c| c.difference),
-                interval_low: comparison.and_then(|c| c.interval).map(|(low, _)| low),
-                interval_high: comparison.and_then(|c| c.interval).map(|(_, high)| high),
-                crude_rate: metrics::rate(counts.crude_retained as f64, counts.crude_base as f64)
-                    .filter(|_| crude_shown),
-                suppressed: !shown,
-            });
+            figures.push(comparison_figure(*months, &counts, shown, counts.crude_base >= self.min_group_size));
         }
         Ok(figures)
     }
@@ -439,6 +422,12 @@ impl ProgramMetrics {
         for months in &self.horizons {
             retention.push((*months, store.retention_counts(program, as_of, *months, Some(dimension)).await?));
         }
+        let mut comparison = Vec::new();
+        for months in &self.horizons {
+            let starts = self.program.starts_on;
+            comparison
+                .push((*months, store.comparison_counts(program, starts, as_of, *months, Some(dimension)).await?));
+        }
         let target = self.cadence_target(store).await?;
         let cadence = store.cadence_counts(program, as_of, target, Some(dimension)).await?;
         let cadence_total = store.cadence_counts(program, as_of, target, None).await?.pop().unwrap_or_default();
@@ -450,6 +439,7 @@ impl ProgramMetrics {
         let mut keys: Vec<String> = retention
             .iter()
             .flat_map(|(_, rows)| rows.iter().map(|row| row.cell.clone()))
+            .chain(comparison.iter().flat_map(|(_, rows)| rows.iter().map(|row| row.cell.clone())))
             .chain(cadence.iter().map(|cell| cell.cell.clone()))
             .chain(satisfaction.iter().map(|cell| cell.cell.clone()))
             .chain(learning.iter().map(|cell| cell.key.clone()))
@@ -480,11 +470,29 @@ impl ProgramMetrics {
                 hidden(keys.iter().map(|key| observable(key)).collect(), total)
             })
             .collect();
+        let comparison_hidden: Vec<(Vec<bool>, Vec<bool>)> = comparison
+            .iter()
+            .map(|(_, rows)| {
+                let of = |key: &str| rows.iter().find(|row| row.cell == key).cloned().unwrap_or_default();
+                let matched: Vec<i64> = keys.iter().map(|key| of(key).matched).collect();
+                let crude: Vec<i64> = keys.iter().map(|key| of(key).crude_base).collect();
+                let (matched_total, crude_total) = (matched.iter().sum(), crude.iter().sum());
+                (hidden(matched, matched_total), hidden(crude, crude_total))
+            })
+            .collect();
         Ok(keys
             .iter()
             .enumerate()
             .map(|(index, key)| MetricsCell {
                 key: key.clone(),
+                matched_comparison: comparison
+                    .iter()
+                    .zip(&comparison_hidden)
+                    .map(|((months, rows), (hidden, crude_hidden))| {
+                        let counts = rows.iter().find(|row| &row.cell == key).cloned().unwrap_or_default();
+                        comparison_figure(*months, &counts, !hidden[index], !crude_hidden[index])
+                    })
+                    .collect(),
                 retention: retention
                     .iter()
                     .zip(&retention_hidden)
@@ -543,6 +551,9 @@ pub struct MetricsCell {
     key: String,
     /// Retention at each horizon (no per-role split inside a cell).
     retention: Vec<RetentionFigure>,
+    /// The matched comparison of the participants in this cell (the crude rate: this cell's
+    /// non-participants; role cells have none).
+    matched_comparison: Vec<MatchedComparisonFigure>,
     /// Cadence of the relationships with someone in this cell.
     cadence: CadenceFigure,
     /// Learnings of the learners in this cell.
@@ -563,6 +574,34 @@ pub enum GqlDimension {
     LevelBand,
     /// Side in the program.
     Role,
+}
+
+fn comparison_figure(
+    months: i32,
+    counts: &ComparisonCounts,
+    shown: bool,
+    crude_shown: bool,
+) -> MatchedComparisonFigure {
+    let comparison = metrics::matched_comparison(metrics::MatchedSums {
+        matched: counts.matched,
+        retained: counts.retained,
+        comparison: counts.comparison,
+        difference: counts.difference,
+        difference_squared: counts.difference_squared,
+    })
+    .filter(|_| shown);
+    MatchedComparisonFigure {
+        months,
+        matched: shown.then_some(counts.matched),
+        unmatched: shown.then_some(counts.observable - counts.matched),
+        participant_rate: comparison.map(|c| c.participant_rate),
+        comparison_rate: comparison.map(|c| c.comparison_rate),
+        difference: comparison.map(|c| c.difference),
+        interval_low: comparison.and_then(|c| c.interval).map(|(low, _)| low),
+        interval_high: comparison.and_then(|c| c.interval).map(|(_, high)| high),
+        crude_rate: metrics::rate(counts.crude_retained as f64, counts.crude_base as f64).filter(|_| crude_shown),
+        suppressed: !shown,
+    }
 }
 
 fn cadence_figure(counts: &CadenceCounts, target: f64, shown: bool) -> CadenceFigure {

@@ -89,8 +89,10 @@ pub struct PerMenteeCounts {
 }
 
 /// The matched comparison's sums and the crude rate's counts, before suppression.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComparisonCounts {
+    /// The breakdown's cell (empty without one).
+    pub cell: String,
     /// Observable participants.
     pub observable: i64,
     /// Of those, with a non-empty comparison set.
@@ -318,14 +320,17 @@ impl Scoped<'_> {
             .collect()
     }
 
-    /// The matched comparison at `months` for program `program_id` (starting on `starts_on`) as of `as_of`.
+    /// The matched comparison at `months` for program `program_id` (starting on `starts_on`) as of
+    /// `as_of`, one row per cell of the participants (the crude rate per cell of the
+    /// non-participants; role cells have none).
     pub async fn comparison_counts(
         &self,
         program_id: i64,
         starts_on: NaiveDate,
         as_of: NaiveDate,
         months: i32,
-    ) -> Result<ComparisonCounts> {
+        dimension: Option<Dimension>,
+    ) -> Result<Vec<ComparisonCounts>> {
         let dialect = self.dialect();
         let horizon = dialect.add_months("pa.anchor", "$4");
         let own_band = dialect.tenure_band("pe.hired_on", "pa.anchor");
@@ -333,6 +338,8 @@ impl Scoped<'_> {
         let share = dialect.real("pool.stayed");
         let retained = dialect.real("s.retained");
         let crude_day = dialect.add_months("$5", "$4");
+        let own_cell = cell_of(dimension, "pe", "pa.role");
+        let their_cell = cell_of(dimension, "np", "CAST(NULL AS TEXT)");
         let sql = format!(
             "WITH started AS (
                SELECT program_id, mentor_person_id, mentee_person_id, started_on FROM matches
@@ -340,12 +347,13 @@ impl Scoped<'_> {
              ), ever AS (
                SELECT mentor_person_id AS person_id FROM started UNION SELECT mentee_person_id FROM started
              ), sides AS (
-               SELECT mentor_person_id AS person_id, started_on FROM started WHERE program_id = $2
-               UNION ALL SELECT mentee_person_id AS person_id, started_on FROM started WHERE program_id = $2
+               SELECT mentor_person_id AS person_id, 'MENTOR' AS role, started_on FROM started WHERE program_id = $2
+               UNION ALL
+               SELECT mentee_person_id AS person_id, 'MENTEE' AS role, started_on FROM started WHERE program_id = $2
              ), participants AS (
-               SELECT person_id, MIN(started_on) AS anchor FROM sides GROUP BY person_id
+               SELECT person_id, MIN(role) AS role, MIN(started_on) AS anchor FROM sides GROUP BY person_id
              ), observable AS (
-               SELECT pa.person_id, pa.anchor, {horizon} AS horizon_day,
+               SELECT pa.person_id, pa.anchor, {horizon} AS horizon_day, {own_cell} AS cell,
                       COALESCE(pe.department, '') AS department, (pe.level - 1) / 3 AS level_band,
                       COALESCE(pe.generation, '') AS generation, {own_band} AS tenure_band,
                       pe.hired_on, pe.left_on
@@ -369,45 +377,57 @@ impl Scoped<'_> {
                   AND np.id NOT IN (SELECT person_id FROM ever)
                 GROUP BY c.anchor, c.horizon_day, c.department, c.level_band, c.generation, c.tenure_band
              ), matched AS (
-               SELECT {retained} AS retained, {share} / pool.size AS r
+               SELECT s.cell, {retained} AS retained, {share} / pool.size AS r
                  FROM scored s JOIN pool
                    ON pool.anchor = s.anchor AND pool.department = s.department AND pool.level_band = s.level_band
                   AND pool.generation = s.generation AND pool.tenure_band = s.tenure_band
-             ), crude AS (
-               SELECT COUNT(*) AS base,
-                      SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= {crude_day} THEN 1 ELSE 0 END) AS stayed
+             ), crude_people AS (
+               SELECT {their_cell} AS cell,
+                      CASE WHEN np.left_on IS NULL OR np.left_on >= {crude_day} THEN 1 ELSE 0 END AS stayed
                  FROM people np
                 WHERE np.org_id = $1 AND {crude_day} <= $3
                   AND (np.hired_on IS NULL OR np.hired_on <= $5) AND (np.left_on IS NULL OR np.left_on >= $5)
                   AND np.id NOT IN (SELECT person_id FROM ever)
+             ), crude AS (
+               SELECT cell, COUNT(*) AS base, SUM(stayed) AS stayed FROM crude_people GROUP BY cell
+             ), keys AS (
+               SELECT cell FROM scored UNION SELECT cell FROM crude WHERE cell IS NOT NULL
              )
-             SELECT (SELECT COUNT(*) FROM scored) AS observable,
-                    (SELECT COUNT(*) FROM matched) AS matched,
-                    (SELECT SUM(retained) FROM matched) AS retained_sum,
-                    (SELECT SUM(r) FROM matched) AS comparison_sum,
-                    (SELECT SUM(retained - r) FROM matched) AS difference_sum,
-                    (SELECT SUM((retained - r) * (retained - r)) FROM matched) AS difference_squared,
-                    (SELECT base FROM crude) AS crude_base,
-                    (SELECT stayed FROM crude) AS crude_stayed"
+             SELECT k.cell,
+                    (SELECT COUNT(*) FROM scored s WHERE s.cell = k.cell) AS observable,
+                    (SELECT COUNT(*) FROM matched m WHERE m.cell = k.cell) AS matched,
+                    (SELECT SUM(m.retained) FROM matched m WHERE m.cell = k.cell) AS retained_sum,
+                    (SELECT SUM(m.r) FROM matched m WHERE m.cell = k.cell) AS comparison_sum,
+                    (SELECT SUM(m.retained - m.r) FROM matched m WHERE m.cell = k.cell) AS difference_sum,
+                    (SELECT SUM((m.retained - m.r) * (m.retained - m.r)) FROM matched m WHERE m.cell = k.cell)
+                      AS difference_squared,
+                    (SELECT c.base FROM crude c WHERE c.cell = k.cell) AS crude_base,
+                    (SELECT c.stayed FROM crude c WHERE c.cell = k.cell) AS crude_stayed
+               FROM keys k ORDER BY k.cell"
         );
         let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into(), starts_on.into()];
-        let rows = self.aggregate(sql, values).await?;
-        let Some(row) = rows.first() else { return Ok(ComparisonCounts::default()) };
-        let real = |column: &str| {
-            row.try_get::<Option<f64>>("", column)
-                .map(Option::unwrap_or_default)
-                .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
-        };
-        Ok(ComparisonCounts {
-            observable: count(row, "observable")?,
-            matched: count(row, "matched")?,
-            retained: real("retained_sum")?,
-            comparison: real("comparison_sum")?,
-            difference: real("difference_sum")?,
-            difference_squared: real("difference_squared")?,
-            crude_base: count(row, "crude_base")?,
-            crude_retained: count(row, "crude_stayed")?,
-        })
+        self.aggregate(sql, values)
+            .await?
+            .iter()
+            .map(|row| {
+                let real = |column: &str| {
+                    row.try_get::<Option<f64>>("", column)
+                        .map(Option::unwrap_or_default)
+                        .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
+                };
+                Ok(ComparisonCounts {
+                    cell: text(row, "cell")?,
+                    observable: count(row, "observable")?,
+                    matched: count(row, "matched")?,
+                    retained: real("retained_sum")?,
+                    comparison: real("comparison_sum")?,
+                    difference: real("difference_sum")?,
+                    difference_squared: real("difference_squared")?,
+                    crude_base: count(row, "crude_base")?,
+                    crude_retained: count(row, "crude_stayed")?,
+                })
+            })
+            .collect()
     }
 
     /// Meeting cadence of program `program_id` as of `as_of` against `target` meetings per active

@@ -434,6 +434,7 @@ async fn small_groups_are_withheld_and_metrics_stay_in_their_organisation() {
 const BREAKDOWN: &str = "query($p: ID!, $d: NaiveDate, $by: MetricsDimension!) {
   programMetrics(programId: $p, asOf: $d, horizons: [1]) { breakdown(by: $by) { key
     retention { observable retained rate suppressed }
+    matchedComparison { matched participantRate comparisonRate difference intervalLow intervalHigh crudeRate suppressed }
     cadence { relationships meetings suppressed }
     skillsLearned { recorded confirmed learners suppressed }
     satisfaction { answers respondents averageSatisfaction shareSatisfied suppressed } } } }";
@@ -461,6 +462,20 @@ async fn breakdowns_place_people_in_their_cells_and_withhold_small_ones() {
         json!({ "observable": 3, "retained": 3, "rate": 1.0, "suppressed": false })
     );
     assert_eq!((&finance["retention"][0]["observable"], &finance["retention"][0]["retained"]), (&json!(3), &json!(2)));
+    // Matched comparison per department at 1 month (the pools as in the whole-program test):
+    // Engineering d = [0, 0.5, 0.5], Finance d = [-1, 0, 1]. Crude: Engineering has 3
+    // non-participants, Finance 1: Finance withheld, and Engineering with it.
+    let engineering_comparison = &engineering["matchedComparison"][0];
+    assert_eq!((&engineering_comparison["matched"], &engineering_comparison["crudeRate"]), (&json!(3), &Value::Null));
+    close(&engineering_comparison["participantRate"], 1.0);
+    close(&engineering_comparison["comparisonRate"], 2.0 / 3.0);
+    close(&engineering_comparison["difference"], 1.0 / 3.0);
+    let half = 1.96 * ((0.5 - 3.0 / 9.0) / 2.0_f64).sqrt() / 3.0_f64.sqrt();
+    close(&engineering_comparison["intervalHigh"], 1.0 / 3.0 + half);
+    let finance_comparison = &finance["matchedComparison"][0];
+    close(&finance_comparison["difference"], 0.0);
+    close(&finance_comparison["intervalLow"], -1.96 / 3.0_f64.sqrt());
+    assert_eq!(finance_comparison["crudeRate"], Value::Null);
     // Cadence: every relationship has one person in each department, so both cells hold all four.
     for cell in [engineering, finance] {
         assert_eq!(cell["cadence"], json!({ "relationships": 4, "meetings": 7, "suppressed": false }));
