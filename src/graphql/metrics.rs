@@ -635,7 +635,7 @@ fn satisfaction_figure(counts: &SatisfactionCounts, shown: bool) -> Satisfaction
     }
 }
 
-/// Retention of one breakdown cell, both roles together.
+/// Retention over `rows` (the roles of one cell, or of the whole program), both roles together.
 fn cell_retention(months: i32, rows: &[RetentionCounts], shown: bool) -> RetentionFigure {
     let observable: i64 = rows.iter().map(|row| row.observable).sum();
     let retained: i64 = rows.iter().map(|row| row.retained).sum();
@@ -668,9 +668,7 @@ fn learning_cells(cells: Vec<LearningCounts>, min_group_size: i64, total_shown: 
 fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64) -> RetentionFigure {
     let sides = [relationship::PairSide::Mentor, relationship::PairSide::Mentee];
     let of = |side: relationship::PairSide| counts.iter().find(|row| row.role == side.as_str());
-    let observable: i64 = counts.iter().map(|row| row.observable).sum();
-    let retained: i64 = counts.iter().map(|row| row.retained).sum();
-    let shown = observable >= min_group_size;
+    let shown = counts.iter().map(|row| row.observable).sum::<i64>() >= min_group_size;
     let cells: Vec<i64> = sides.iter().map(|side| of(*side).map_or(0, |row| row.observable)).collect();
     let hidden = metrics::suppressed_cells(&cells, min_group_size, shown);
     let by_role = sides
@@ -687,14 +685,7 @@ fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64
             }
         })
         .collect();
-    RetentionFigure {
-        months,
-        observable: shown.then_some(observable),
-        retained: shown.then_some(retained),
-        rate: metrics::rate(retained as f64, observable as f64).filter(|_| shown),
-        suppressed: !shown,
-        by_role,
-    }
+    RetentionFigure { by_role, ..cell_retention(months, counts, shown) }
 }
 
 /// Metrics queries.

@@ -218,6 +218,19 @@ async fn answers(app: &TestApp, matches: &[i64]) {
     }
 }
 
+/// The whole fixture with its meetings, answers and learnings, the smallest group set to 3.
+async fn recorded_fixture(app: &TestApp) -> String {
+    let (program, matches) = fixture(app).await;
+    meetings(app, &matches).await;
+    answers(app, &matches).await;
+    learnings(app, &matches).await;
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    program
+}
+
 const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!]) { programMetrics(programId: $p, asOf: $d, horizons: $h) {
     asOf minGroupSize
     retention { months observable retained rate suppressed byRole { role observable retained rate suppressed } }
@@ -442,14 +455,7 @@ const BREAKDOWN: &str = "query($p: ID!, $d: NaiveDate, $by: MetricsDimension!) {
 #[tokio::test]
 async fn breakdowns_place_people_in_their_cells_and_withhold_small_ones() {
     let app = TestApp::spawn().await;
-    let (program, matches) = fixture(&app).await;
-    meetings(&app, &matches).await;
-    answers(&app, &matches).await;
-    learnings(&app, &matches).await;
-    app.as_admin("acme")
-        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
-        .await
-        .data();
+    let program = recorded_fixture(&app).await;
     let analyst = app.as_role("acme", Role::Analyst);
     let answer = analyst.gql(BREAKDOWN, json!({ "p": program, "d": AS_OF, "by": "DEPARTMENT" })).await;
     let cells = answer.data()["programMetrics"]["breakdown"].as_array().expect("cells").clone();
@@ -508,14 +514,7 @@ async fn breakdowns_place_people_in_their_cells_and_withhold_small_ones() {
 #[tokio::test]
 async fn a_series_counts_each_quarter_and_withholds_quiet_ones() {
     let app = TestApp::spawn().await;
-    let (program, matches) = fixture(&app).await;
-    meetings(&app, &matches).await;
-    answers(&app, &matches).await;
-    learnings(&app, &matches).await;
-    app.as_admin("acme")
-        .gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({}))
-        .await
-        .data();
+    let program = recorded_fixture(&app).await;
     let query = "query($p: ID!, $d: NaiveDate) { programMetrics(programId: $p, asOf: $d) { series(interval: QUARTER) {
         period start end relationshipsStarted activeAtEnd meetings hours learningsConfirmed feedbackAnswers suppressed } } }";
     let answer = app.as_role("acme", Role::Analyst).gql(query, json!({ "p": program, "d": AS_OF })).await;
