@@ -5,7 +5,9 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 
 use super::access::{self, READERS};
-use super::enums::{ObjectiveKind as GqlObjectiveKind, PairSide};
+use super::enums::{
+    ObjectiveKind as GqlObjectiveKind, PairSide, ProgramKind as GqlProgramKind, ProgramStatus as GqlProgramStatus,
+};
 use super::ids::{self, Kind};
 use crate::auth::Role;
 use crate::domain::metrics::{self, DEFAULT_HORIZONS};
@@ -214,7 +216,12 @@ pub enum GqlObjectiveStatus {
 
 /// A program's outcomes as of a day; each figure is computed when asked for.
 pub struct ProgramMetrics {
-    program: program::Model,
+    /// The programs measured together (one for `programMetrics`).
+    programs: Vec<i64>,
+    /// The one program of `programMetrics`, whose objectives are measured.
+    program: Option<program::Model>,
+    /// The earliest first day of the programs (series and the crude rate start there).
+    starts_on: NaiveDate,
     as_of: NaiveDate,
     horizons: Vec<i32>,
     min_group_size: i64,
@@ -222,9 +229,13 @@ pub struct ProgramMetrics {
 
 #[Object]
 impl ProgramMetrics {
-    /// The program.
-    async fn program_id(&self) -> ID {
-        ids::encode(Kind::Program, self.program.id)
+    /// The program (null for `orgMetrics`).
+    async fn program_id(&self) -> Option<ID> {
+        self.program.as_ref().map(|program| ids::encode(Kind::Program, program.id))
+    }
+    /// How many programs are measured together.
+    async fn programs(&self) -> usize {
+        self.programs.len()
     }
     /// The day evaluated: only what happened on or before it counts.
     async fn as_of(&self) -> NaiveDate {
@@ -249,7 +260,7 @@ impl ProgramMetrics {
         let mut figures = Vec::with_capacity(self.horizons.len());
         for months in &self.horizons {
             let counts = store
-                .comparison_counts(self.program.id, self.program.starts_on, self.as_of, *months, None)
+                .comparison_counts(&self.programs, self.starts_on, self.as_of, *months, None)
                 .await?
                 .pop()
                 .unwrap_or_default();
@@ -265,7 +276,7 @@ impl ProgramMetrics {
     /// Skills learned, both ways.
     async fn skills_learned(&self, ctx: &Context<'_>) -> Result<SkillsLearnedFigure> {
         let store = access::scoped(ctx);
-        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
+        let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
         let total = store.learning_counts(program, as_of, LearningKey::Total).await?.pop().unwrap_or_default();
         let shown = total.learners >= min;
         let mut sides = store.learning_counts(program, as_of, LearningKey::Side).await?;
@@ -275,7 +286,7 @@ impl ProgramMetrics {
             }
         }
         sides.sort_by(|a, b| b.key.cmp(&a.key));
-        let objectives = store.objectives_of(&[program]).await?;
+        let objectives = self.objectives_of(&store).await?;
         let objective =
             objectives.iter().find(|objective| objective.kind == ObjectiveKind::SkillsLearnedPerMentee.as_str());
         let per_mentee = match objective {
@@ -311,8 +322,8 @@ impl ProgramMetrics {
     }
     /// Activity per month or quarter from the program's first day to `asOf` (at most 120 periods).
     async fn series(&self, ctx: &Context<'_>, interval: GqlInterval) -> Result<Vec<SeriesPoint>> {
-        let periods = metrics::periods(self.program.starts_on, self.as_of, interval.into());
-        let counts = access::scoped(ctx).series_counts(self.program.id, self.as_of, &periods).await?;
+        let periods = metrics::periods(self.starts_on, self.as_of, interval.into());
+        let counts = access::scoped(ctx).series_counts(&self.programs, self.as_of, &periods).await?;
         Ok(periods
             .into_iter()
             .zip(counts)
@@ -337,7 +348,8 @@ impl ProgramMetrics {
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<ObjectiveProgress>> {
         let store = access::scoped(ctx);
         let mut progress = Vec::new();
-        for row in store.objectives_of(&[self.program.id]).await? {
+        let Some(program) = &self.program else { return Ok(Vec::new()) };
+        for row in self.objectives_of(&store).await? {
             let objective = crate::store::programs::objective_of(&row)?;
             let (actual, counts_up) = match objective.kind {
                 ObjectiveKind::RelationshipsFormed => {
@@ -358,10 +370,9 @@ impl ProgramMetrics {
                     (self.satisfaction_figure(&store).await?.average_satisfaction, false)
                 }
             };
-            let due_on = objective.due_on.unwrap_or(self.program.ends_on);
-            let span = (due_on - self.program.starts_on).num_days();
-            let elapsed =
-                if span > 0 { (self.as_of - self.program.starts_on).num_days() as f64 / span as f64 } else { 1.0 };
+            let due_on = objective.due_on.unwrap_or(program.ends_on);
+            let span = (due_on - program.starts_on).num_days();
+            let elapsed = if span > 0 { (self.as_of - program.starts_on).num_days() as f64 / span as f64 } else { 1.0 };
             let status = metrics::objective_status(counts_up, actual, objective.target, elapsed, self.as_of > due_on);
             progress.push(ObjectiveProgress {
                 kind: objective.kind.into(),
@@ -376,13 +387,21 @@ impl ProgramMetrics {
 }
 
 impl ProgramMetrics {
+    /// The objectives measured: the one program's (none for several programs).
+    async fn objectives_of(&self, store: &Scoped<'_>) -> Result<Vec<crate::store::entity::objective::Model>> {
+        match &self.program {
+            Some(program) => store.objectives_of(&[program.id]).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
     async fn retention_at(&self, store: &Scoped<'_>, months: i32) -> Result<RetentionFigure> {
-        let counts = store.retention_counts(self.program.id, self.as_of, months, None).await?;
+        let counts = store.retention_counts(&self.programs, self.as_of, months, None).await?;
         Ok(retention_figure(months, &counts, self.min_group_size))
     }
 
     async fn per_mentee_figure(&self, store: &Scoped<'_>, window: i32, target: f64) -> Result<PerMenteeFigure> {
-        let counts = store.per_mentee_counts(self.program.id, self.as_of, window, target).await?;
+        let counts = store.per_mentee_counts(&self.programs, self.as_of, window, target).await?;
         let shown = counts.observable >= self.min_group_size;
         let observable = counts.observable as f64;
         Ok(PerMenteeFigure {
@@ -397,7 +416,7 @@ impl ProgramMetrics {
 
     /// The cadence target: the MEETINGS_PER_MONTH_PER_MATCH objective, else one meeting a month.
     async fn cadence_target(&self, store: &Scoped<'_>) -> Result<f64> {
-        let objectives = store.objectives_of(&[self.program.id]).await?;
+        let objectives = self.objectives_of(store).await?;
         Ok(objectives
             .iter()
             .find(|objective| objective.kind == ObjectiveKind::MeetingsPerMonthPerMatch.as_str())
@@ -406,25 +425,25 @@ impl ProgramMetrics {
 
     async fn cadence_figure(&self, store: &Scoped<'_>) -> Result<CadenceFigure> {
         let target = self.cadence_target(store).await?;
-        let counts = store.cadence_counts(self.program.id, self.as_of, target, None).await?.pop().unwrap_or_default();
+        let counts = store.cadence_counts(&self.programs, self.as_of, target, None).await?.pop().unwrap_or_default();
         Ok(cadence_figure(&counts, target, counts.people >= self.min_group_size))
     }
 
     async fn satisfaction_figure(&self, store: &Scoped<'_>) -> Result<SatisfactionFigure> {
-        let counts = store.satisfaction_counts(self.program.id, self.as_of, None).await?.pop().unwrap_or_default();
+        let counts = store.satisfaction_counts(&self.programs, self.as_of, None).await?.pop().unwrap_or_default();
         Ok(satisfaction_figure(&counts, counts.respondents >= self.min_group_size))
     }
 
     /// Every figure per cell of `dimension`, each figure's cells suppressed on their own.
     async fn cells(&self, store: &Scoped<'_>, dimension: Dimension) -> Result<Vec<MetricsCell>> {
-        let (program, as_of, min) = (self.program.id, self.as_of, self.min_group_size);
+        let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
         let mut retention = Vec::new();
         for months in &self.horizons {
             retention.push((*months, store.retention_counts(program, as_of, *months, Some(dimension)).await?));
         }
         let mut comparison = Vec::new();
         for months in &self.horizons {
-            let starts = self.program.starts_on;
+            let starts = self.starts_on;
             comparison
                 .push((*months, store.comparison_counts(program, starts, as_of, *months, Some(dimension)).await?));
         }
@@ -688,6 +707,30 @@ fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64
     RetentionFigure { by_role, ..cell_retention(months, counts, shown) }
 }
 
+/// Which programs `orgMetrics` measures together; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct ProgramFilter {
+    /// Only programs of this kind.
+    kind: Option<GqlProgramKind>,
+    /// Only programs in this status.
+    status: Option<GqlProgramStatus>,
+    /// Only programs starting on or after this day.
+    starts_from: Option<NaiveDate>,
+    /// Only programs starting on or before this day.
+    starts_to: Option<NaiveDate>,
+}
+
+impl ProgramFilter {
+    fn admits(&self, program: &program::Model) -> bool {
+        let kind = self.kind.map(|kind| crate::domain::program::ProgramKind::from(kind).as_str());
+        let status = self.status.map(|status| crate::domain::program::ProgramStatus::from(status).as_str());
+        kind.is_none_or(|kind| program.kind == kind)
+            && status.is_none_or(|status| program.status == status)
+            && self.starts_from.is_none_or(|from| program.starts_on >= from)
+            && self.starts_to.is_none_or(|to| program.starts_on <= to)
+    }
+}
+
 /// Metrics queries.
 #[derive(Default)]
 pub struct MetricsQuery;
@@ -709,7 +752,39 @@ impl MetricsQuery {
         let program = store.program(id).await?.ok_or_else(|| Error::not_found("program"))?;
         let min_group_size = i64::from(store.org_settings().await?.min_group_size);
         let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-        Ok(ProgramMetrics { program, as_of, horizons, min_group_size })
+        let starts_on = program.starts_on;
+        Ok(ProgramMetrics {
+            programs: vec![program.id],
+            program: Some(program),
+            starts_on,
+            as_of,
+            horizons,
+            min_group_size,
+        })
+    }
+
+    /// The same figures over several programs at once (all of them without a filter): a person
+    /// is a participant of any of their relationships, anchored at the first. Objectives belong
+    /// to single programs and are empty here; series and the crude rate start at the earliest
+    /// program's first day.
+    async fn org_metrics(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProgramFilter>,
+        as_of: Option<NaiveDate>,
+        horizons: Option<Vec<i32>>,
+    ) -> Result<ProgramMetrics> {
+        access::viewer(ctx).require(READERS, "reading outcome metrics")?;
+        let horizons = metrics::horizons(&horizons.unwrap_or_else(|| DEFAULT_HORIZONS.to_vec()))?;
+        let store = access::scoped(ctx);
+        let filter = filter.unwrap_or_default();
+        let chosen: Vec<program::Model> =
+            store.all_programs().await?.into_iter().filter(|program| filter.admits(program)).collect();
+        let min_group_size = i64::from(store.org_settings().await?.min_group_size);
+        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let starts_on = chosen.iter().map(|program| program.starts_on).min().unwrap_or(as_of);
+        let programs = chosen.iter().map(|program| program.id).collect();
+        Ok(ProgramMetrics { programs, program: None, starts_on, as_of, horizons, min_group_size })
     }
 
     /// The organisation's settings (admins and analysts).

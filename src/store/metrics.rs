@@ -260,6 +260,31 @@ fn end_of(as_of: NaiveDate) -> DateTime<Utc> {
     as_of.succ_opt().unwrap_or(as_of).and_time(NaiveTime::MIN).and_utc()
 }
 
+/// `sql` with `program_id = $2` replaced by `program_id IN (...)` and `$3`, `$4`, ... renumbered.
+fn over_programs(sql: &str, programs: &[i64]) -> String {
+    let list: Vec<String> = programs.iter().map(i64::to_string).collect();
+    let list = if list.is_empty() { "NULL".to_owned() } else { list.join(", ") };
+    let sql = sql.replace("program_id = $2", &format!("program_id IN ({list})"));
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        match digits.parse::<u32>() {
+            Ok(n) if n >= 3 => out.push_str(&(n - 1).to_string()),
+            _ => out.push_str(&digits),
+        }
+    }
+    out
+}
+
 fn count(row: &QueryResult, column: &str) -> Result<i64> {
     row.try_get::<Option<i64>>("", column)
         .map(Option::unwrap_or_default)
@@ -271,15 +296,19 @@ impl Scoped<'_> {
         Dialect(self.db.get_database_backend())
     }
 
-    async fn aggregate(&self, sql: String, values: Vec<Value>) -> Result<Vec<QueryResult>> {
-        let statement = Statement::from_sql_and_values(self.db.get_database_backend(), sql, values);
+    /// Runs one metrics statement over `programs`: its `program_id = $2` becomes the list of
+    /// programs (ids from the database, written as integers) and the later placeholders move down
+    /// one, so each statement is written once for one program and serves any set.
+    async fn aggregate(&self, programs: &[i64], sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>> {
+        let statement =
+            Statement::from_sql_and_values(self.db.get_database_backend(), over_programs(sql, programs), values);
         Ok(self.db.query_all_raw(statement).await?)
     }
 
     /// Retention at `months` per role for program `program_id` as of `as_of`.
     pub async fn retention_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         months: i32,
         dimension: Option<Dimension>,
@@ -305,8 +334,8 @@ impl Scoped<'_> {
                               AND (left_on IS NULL OR left_on >= day) THEN 1 ELSE 0 END) AS BIGINT) AS retained
                FROM horizon GROUP BY role, cell ORDER BY cell, role"
         );
-        let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into()];
-        self.aggregate(sql, values)
+        let values = vec![self.org.into(), as_of.into(), months.into()];
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -325,7 +354,7 @@ impl Scoped<'_> {
     /// non-participants; role cells have none).
     pub async fn comparison_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         starts_on: NaiveDate,
         as_of: NaiveDate,
         months: i32,
@@ -405,8 +434,8 @@ impl Scoped<'_> {
                     (SELECT c.stayed FROM crude c WHERE c.cell = k.cell) AS crude_stayed
                FROM keys k ORDER BY k.cell"
         );
-        let values = vec![self.org.into(), program_id.into(), as_of.into(), months.into(), starts_on.into()];
-        self.aggregate(sql, values)
+        let values = vec![self.org.into(), as_of.into(), months.into(), starts_on.into()];
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -434,7 +463,7 @@ impl Scoped<'_> {
     /// month, one row per cell; a relationship counts in the cell of each of its two people.
     pub async fn cadence_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         target: f64,
         dimension: Option<Dimension>,
@@ -473,8 +502,8 @@ impl Scoped<'_> {
                LEFT JOIN met ON met.match_id = rc.id
               GROUP BY rc.cell ORDER BY rc.cell"
         );
-        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into(), target.into()];
-        self.aggregate(sql, values)
+        let values = vec![self.org.into(), as_of.into(), end_of(as_of).into(), target.into()];
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -495,7 +524,7 @@ impl Scoped<'_> {
     /// A series over `periods` (each ending on or before `as_of`) for program `program_id`.
     pub async fn series_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         periods: &[crate::domain::metrics::Period],
     ) -> Result<Vec<SeriesCounts>> {
@@ -503,10 +532,11 @@ impl Scoped<'_> {
             return Ok(Vec::new());
         }
         let dialect = self.dialect();
-        let mut values: Vec<Value> = vec![self.org.into(), program_id.into(), as_of.into()];
+        let mut values: Vec<Value> = vec![self.org.into(), as_of.into()];
         let mut rows = Vec::with_capacity(periods.len());
         for period in periods {
-            let at = values.len() + 1;
+            // Placeholders are numbered as if `$2` were the program (see `over_programs`).
+            let at = values.len() + 2;
             rows.push(format!(
                 "SELECT ${at} AS label, {} AS start_day, {} AS end_day",
                 dialect.date_parameter(&format!("${}", at + 1)),
@@ -543,7 +573,7 @@ impl Scoped<'_> {
                       WHERE f.org_id = $1 AND {submitted}) AS feedback
                FROM periods p ORDER BY p.start_day"
         );
-        self.aggregate(sql, values)
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -564,7 +594,7 @@ impl Scoped<'_> {
     /// Learnings of program `program_id` as of `as_of`, one row per cell of `key`.
     pub async fn learning_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         key: LearningKey,
     ) -> Result<Vec<LearningCounts>> {
@@ -594,8 +624,8 @@ impl Scoped<'_> {
               WHERE l.org_id = $1 AND l.created_at < $4
               {grouping}"
         );
-        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into()];
-        self.aggregate(sql, values)
+        let values = vec![self.org.into(), as_of.into(), end_of(as_of).into()];
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -614,7 +644,7 @@ impl Scoped<'_> {
     /// Confirmed learnings of each mentee recorded within `window_months` of their anchor, against `target`.
     pub async fn per_mentee_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         window_months: i32,
         target: f64,
@@ -642,15 +672,8 @@ impl Scoped<'_> {
                     CAST(SUM(CASE WHEN learned >= $6 THEN 1 ELSE 0 END) AS BIGINT) AS reaching
                FROM counted"
         );
-        let values = vec![
-            self.org.into(),
-            program_id.into(),
-            as_of.into(),
-            end_of(as_of).into(),
-            window_months.into(),
-            target.into(),
-        ];
-        let rows = self.aggregate(sql, values).await?;
+        let values = vec![self.org.into(), as_of.into(), end_of(as_of).into(), window_months.into(), target.into()];
+        let rows = self.aggregate(programs, &sql, values).await?;
         let Some(row) = rows.first() else { return Ok(PerMenteeCounts::default()) };
         Ok(PerMenteeCounts {
             observable: count(row, "observable")?,
@@ -663,7 +686,7 @@ impl Scoped<'_> {
     /// relationship, one row per cell of the respondents.
     pub async fn satisfaction_counts(
         &self,
-        program_id: i64,
+        programs: &[i64],
         as_of: NaiveDate,
         dimension: Option<Dimension>,
     ) -> Result<Vec<SatisfactionCounts>> {
@@ -688,8 +711,8 @@ impl Scoped<'_> {
                     CAST(SUM(CASE WHEN confidence >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS confident
                FROM latest WHERE n = 1 GROUP BY cell ORDER BY cell"
         );
-        let values = vec![self.org.into(), program_id.into(), as_of.into(), end_of(as_of).into()];
-        self.aggregate(sql, values)
+        let values = vec![self.org.into(), as_of.into(), end_of(as_of).into()];
+        self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
@@ -704,5 +727,24 @@ impl Scoped<'_> {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_programs;
+
+    #[test]
+    fn one_statement_serves_one_program_or_several() {
+        let sql = "WHERE org_id = $1 AND program_id = $2 AND started_on <= $3 AND x < $12";
+        assert_eq!(
+            over_programs(sql, &[7]),
+            "WHERE org_id = $1 AND program_id IN (7) AND started_on <= $2 AND x < $11"
+        );
+        assert_eq!(
+            over_programs(sql, &[7, 9]),
+            "WHERE org_id = $1 AND program_id IN (7, 9) AND started_on <= $2 AND x < $11"
+        );
+        assert!(over_programs(sql, &[]).contains("program_id IN (NULL)"), "no program: nothing matches");
     }
 }

@@ -217,6 +217,15 @@ impl Scoped<'_> {
         page::fetch(self.db, select, program::Column::Id, request).await
     }
 
+    /// Every program of the organisation, oldest first (metrics over several programs).
+    pub async fn all_programs(&self) -> Result<Vec<program::Model>> {
+        Ok(program::Entity::find()
+            .filter(program::Column::OrgId.eq(self.org))
+            .order_by_asc(program::Column::Id)
+            .all(self.db)
+            .await?)
+    }
+
     /// The objectives of these programs, for the DataLoader.
     pub async fn objectives_of(&self, program_ids: &[i64]) -> Result<Vec<objective::Model>> {
         Ok(objective::Entity::find()

@@ -597,3 +597,59 @@ async fn the_csv_export_carries_the_same_figures_quoted_and_neutralised() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("BAD_USER_INPUT"), "{body}");
 }
+
+#[tokio::test]
+async fn org_metrics_measure_several_programs_together_and_filter_them() {
+    let app = TestApp::spawn().await;
+    let program = recorded_fixture(&app).await;
+    let admin = app.as_admin("acme");
+    // A second program, CULTURAL_REVERSE: N1 mentors N3 from Jun 15.
+    let create = "mutation { createProgram(input: { name: \"Culture\", kind: CULTURAL_REVERSE, startsOn: \"2026-01-01\",
+        endsOn: \"2030-12-31\", matchingRules: { seniority: NONE, reportingLineDepth: 0, differentDepartment: false } }) { id } }";
+    let second = admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id").to_owned();
+    admin.open_enrollment(&second).await;
+    let id_of = |employee: &'static str| {
+        let admin = &admin;
+        async move {
+            let query = format!("{{ person(employeeId: \"{employee}\") {{ id }} }}");
+            admin.gql(&query, json!({})).await.data()["person"]["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let mentor = admin.enroll(&second, &id_of("N1").await, "MENTOR").await;
+    let mentee = admin.enroll(&second, &id_of("N3").await, "MENTEE").await;
+    let input = json!({ "programId": second, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
+    let pair =
+        admin.gql("mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }", json!({ "i": input })).await;
+    let pair = number(pair.data()["pairManually"]["id"].as_str().expect("id"));
+    let db = app.store.connection();
+    let mut row = matched_pair::Entity::find_by_id(pair).one(db).await.expect("read").expect("row").into_active_model();
+    row.started_on = Set(Some(date("2026-06-15")));
+    row.update(db).await.expect("write");
+
+    let query = "query($d: NaiveDate, $f: ProgramFilter) { orgMetrics(filter: $f, asOf: $d, horizons: [1]) {
+        programs programId retention { observable retained suppressed } cadence { relationships } objectives { kind } } }";
+    let analyst = app.as_role("acme", Role::Analyst);
+    // Both programs: the fixture's 6 observable (5 retained) and N1, N3 (Jul 15, both employed).
+    let all = analyst.gql(query, json!({ "d": AS_OF })).await.data()["orgMetrics"].clone();
+    assert_eq!(
+        all,
+        json!({ "programs": 2, "programId": null, "retention": [{ "observable": 8, "retained": 7, "suppressed": false }],
+                "cadence": { "relationships": 5 }, "objectives": [] })
+    );
+    // Only the cultural program: 2 people, under the smallest group of 3.
+    let culture =
+        analyst.gql(query, json!({ "d": AS_OF, "f": { "kind": "CULTURAL_REVERSE" } })).await.data()["orgMetrics"]
+            .clone();
+    assert_eq!(culture["programs"], 1);
+    assert_eq!(culture["retention"][0], json!({ "observable": null, "retained": null, "suppressed": true }));
+    let none =
+        analyst.gql(query, json!({ "d": AS_OF, "f": { "startsFrom": "2029-01-01" } })).await.data()["orgMetrics"]
+            .clone();
+    assert_eq!((&none["programs"], &none["cadence"]["relationships"]), (&json!(0), &Value::Null));
+    let single =
+        analyst.gql(METRICS, json!({ "p": program, "d": AS_OF, "h": [1] })).await.data()["programMetrics"].clone();
+    assert_eq!(single["retention"][0]["observable"], 6, "programMetrics still measures one program");
+    app.as_participant("acme", "M1").gql(query, json!({})).await.assert_error("FORBIDDEN", "outcome metrics");
+    let globex = app.as_admin("globex").gql(query, json!({ "d": AS_OF })).await.data()["orgMetrics"].clone();
+    assert_eq!(globex["programs"], 0, "another organisation's programs are not counted");
+}

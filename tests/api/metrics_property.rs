@@ -220,7 +220,7 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
         let store = app.store.scoped(&org_name, "property");
         for months in [1, 3, 12] {
             let got: Vec<(String, i64, i64)> = store
-                .retention_counts(org.program, as_of, months as i32, None)
+                .retention_counts(&[org.program], as_of, months as i32, None)
                 .await
                 .expect("retention")
                 .into_iter()
@@ -237,7 +237,7 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
         let meetings_of = |r: &Relationship| counted.iter().filter(|(_, id, _)| *id == r.id).count() as f64;
         let reaching = running.iter().filter(|r| days(r) >= 30 && meetings_of(r) * 30.4375 >= days(r) as f64).count();
         let cadence =
-            store.cadence_counts(org.program, as_of, 1.0, None).await.expect("cadence").pop().unwrap_or_default();
+            store.cadence_counts(&[org.program], as_of, 1.0, None).await.expect("cadence").pop().unwrap_or_default();
         assert_eq!(cadence.relationships, running.len() as i64, "case {case}: relationships");
         assert_eq!(cadence.meetings, counted.len() as i64, "case {case}: meetings");
         assert_eq!(cadence.minutes, counted.iter().map(|(_, _, minutes)| minutes).sum::<i64>(), "case {case}: minutes");
@@ -253,8 +253,12 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
                 latest.insert(key, answer);
             }
         }
-        let satisfaction =
-            store.satisfaction_counts(org.program, as_of, None).await.expect("satisfaction").pop().unwrap_or_default();
+        let satisfaction = store
+            .satisfaction_counts(&[org.program], as_of, None)
+            .await
+            .expect("satisfaction")
+            .pop()
+            .unwrap_or_default();
         let respondents: std::collections::BTreeSet<i64> = latest.keys().map(|(_, person)| *person).collect();
         assert_eq!(satisfaction.answers, latest.len() as i64, "case {case}: answers");
         assert_eq!(satisfaction.respondents, respondents.len() as i64, "case {case}: respondents");

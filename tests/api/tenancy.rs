@@ -354,6 +354,7 @@ fn query_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("auditEvents", "{ auditEvents { nodes { id action } } }", json!({})), ADMIN),
         (op("recordIntegrity", "{ recordIntegrity { problems { kind } } }", json!({})), ADMIN),
         (op("orgSettings", "{ orgSettings { minGroupSize } }", json!({})), ADMIN_AND_ANALYST),
+        (op("orgMetrics", "{ orgMetrics { programs retention { rate } } }", json!({})), READERS),
         (
             op(
                 "programMetrics",
