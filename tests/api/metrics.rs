@@ -7,8 +7,8 @@ use reverse_mentoring::store::entity::{feedback, learning, matched_pair, meeting
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
 use crate::common::factories::person;
+use crate::common::{TestApp, row_number};
 
 const AS_OF: &str = "2026-11-30";
 
@@ -71,7 +71,7 @@ async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
         let input = json!({ "programId": program, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
         let id =
             admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id").to_owned();
-        matches.push(number(&id));
+        matches.push(row_number(&id));
     }
     let db = app.store.connection();
     let history =
@@ -98,13 +98,6 @@ async fn fixture(app: &TestApp) -> (String, Vec<i64>) {
             .expect("write");
     }
     (program, matches)
-}
-
-fn number(id: &str) -> i64 {
-    use base64::Engine;
-    let text =
-        String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("b64")).expect("utf8");
-    text.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
 }
 
 async fn meetings(app: &TestApp, matches: &[i64]) {
@@ -155,9 +148,9 @@ async fn person_id(app: &TestApp, employee: &str) -> i64 {
 /// Learnings: (relationship, learner, side, skill, recorded, confirmed).
 async fn learnings(app: &TestApp, matches: &[i64]) {
     let admin = app.as_admin("acme");
-    let prompting = number(&admin.create_skill("Prompting", "TECHNOLOGY").await);
-    let pnl = number(&admin.create_skill("Reading a P&L", "BUSINESS").await);
-    let tiktok = number(&admin.create_skill("TikTok", "SOCIAL_MEDIA").await);
+    let prompting = row_number(&admin.create_skill("Prompting", "TECHNOLOGY").await);
+    let pnl = row_number(&admin.create_skill("Reading a P&L", "BUSINESS").await);
+    let tiktok = row_number(&admin.create_skill("TikTok", "SOCIAL_MEDIA").await);
     let rows = [
         (1, "E2", "MENTEE", prompting, "2026-09-10T10:00:00Z", Some("2026-09-12T10:00:00Z")),
         (1, "E2", "MENTEE", tiktok, "2026-10-01T10:00:00Z", Some("2026-12-01T10:00:00Z")),
@@ -620,7 +613,7 @@ async fn org_metrics_measure_several_programs_together_and_filter_them() {
     let input = json!({ "programId": second, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
     let pair =
         admin.gql("mutation($i: PairManuallyInput!) { pairManually(input: $i) { id } }", json!({ "i": input })).await;
-    let pair = number(pair.data()["pairManually"]["id"].as_str().expect("id"));
+    let pair = row_number(pair.data()["pairManually"]["id"].as_str().expect("id"));
     let db = app.store.connection();
     let mut row = matched_pair::Entity::find_by_id(pair).one(db).await.expect("read").expect("row").into_active_model();
     row.started_on = Set(Some(date("2026-06-15")));

@@ -6,7 +6,7 @@ use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{TestApp, row_number};
 
 /// A small deterministic generator (xorshift), so every run draws the same organisations.
 struct Draw(u64);
@@ -62,13 +62,6 @@ struct Org {
     answers: Vec<Answer>,
 }
 
-fn number(id: &str) -> i64 {
-    use base64::Engine;
-    let text =
-        String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("b64")).expect("utf8");
-    text.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
-}
-
 /// Builds one random organisation through the API, then writes its history straight to the
 /// database (dates in the past that the API would date today).
 async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
@@ -95,7 +88,7 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
         let mentee = admin.enroll(&program, &ids[2 * n + 1], "MENTEE").await;
         let input = json!({ "programId": program, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee });
         let id =
-            number(admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id"));
+            row_number(admin.gql(pair, json!({ "i": input })).await.data()["pairManually"]["id"].as_str().expect("id"));
         let started_on = draw.day(date("2025-01-01"), as_of);
         let ended_on = (draw.below(2) == 0).then(|| draw.day(started_on, as_of + Duration::days(20)));
         let mut row =
@@ -110,7 +103,7 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
     }
     let mut people = Vec::new();
     for id in &ids {
-        let id = number(id);
+        let id = row_number(id);
         let hired_on = (draw.below(5) != 0).then(|| draw.day(date("2015-01-01"), date("2026-06-30")));
         let left_on =
             (draw.below(2) == 0).then(|| draw.day(hired_on.unwrap_or(date("2024-01-01")), date("2026-11-29")));
@@ -177,7 +170,7 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
             });
         }
     }
-    Org { program: number(&program), people, relationships, meetings, answers }
+    Org { program: row_number(&program), people, relationships, meetings, answers }
 }
 
 fn employed(person: &Person, day: NaiveDate) -> bool {

@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Into
 use serde_json::{Value, json};
 
 use crate::common::factories::person;
-use crate::common::{Session, TestApp};
+use crate::common::{Session, TestApp, row_number};
 
 /// A BOTH-mode program with M0-E0 and M1-E1 running for 30 days, M2 and E2 enrolled unmatched.
 struct World {
@@ -107,21 +107,13 @@ async fn audit(session: &Session<'_>, action: &str) -> Vec<(String, Value)> {
 /// Sets a column of one match directly, as time passing (or an older version) would have left it.
 async fn set_match_dates(app: &TestApp, id: &str, started_on: Option<NaiveDate>, ended_on: Option<NaiveDate>) {
     let row =
-        matched_pair::Entity::find_by_id(number(id)).one(app.store.connection()).await.expect("read").expect("row");
+        matched_pair::Entity::find_by_id(row_number(id)).one(app.store.connection()).await.expect("read").expect("row");
     let mut active = row.into_active_model();
     if started_on.is_some() {
         active.started_on = Set(started_on);
     }
     active.ended_on = Set(ended_on);
     active.update(app.store.connection()).await.expect("write");
-}
-
-/// The row number inside a global id.
-fn number(id: &str) -> i64 {
-    use base64::Engine;
-    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("base64");
-    let decoded = String::from_utf8(decoded).expect("utf-8");
-    decoded.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
 }
 
 #[tokio::test]
@@ -249,7 +241,7 @@ async fn a_future_departure_waits_for_the_last_day_can_be_moved_or_cancelled_and
     assert_eq!(audit(&admin, "person.departure.cancel").await.len(), 1);
 
     // The day goes by (the last day becomes yesterday); concurrent requests apply it once.
-    let row = person::Entity::find_by_id(number(e0)).one(app.store.connection()).await.expect("read").expect("row");
+    let row = person::Entity::find_by_id(row_number(e0)).one(app.store.connection()).await.expect("read").expect("row");
     let mut passed = row.into_active_model();
     passed.left_on = Set(Some(today() - Duration::days(1)));
     passed.update(app.store.connection()).await.expect("write");
@@ -382,9 +374,10 @@ async fn the_latest_feedback_is_the_latest_by_submitted_at_and_each_answer_is_a_
         text(mentee.gql(FEEDBACK, json!({ "m": world.matches[0], "s": 5 })).await.data(), "/submitFeedback/id");
     // The first row (lower id) carries the later time, as a clock step between replicas would leave it.
     let db = app.store.connection();
-    let later = feedback::Entity::find_by_id(number(&second)).one(db).await.expect("read").expect("row").submitted_at;
+    let later =
+        feedback::Entity::find_by_id(row_number(&second)).one(db).await.expect("read").expect("row").submitted_at;
     let mut row =
-        feedback::Entity::find_by_id(number(&first)).one(db).await.expect("read").expect("row").into_active_model();
+        feedback::Entity::find_by_id(row_number(&first)).one(db).await.expect("read").expect("row").into_active_model();
     row.submitted_at = Set(later + Duration::seconds(1));
     row.update(db).await.expect("write");
     let query = "query($id: ID!) { node(id: $id) { ... on Match { feedback { id satisfaction } } } }";
@@ -418,8 +411,12 @@ async fn the_integrity_report_lists_what_older_versions_let_in_and_the_migration
     // What the old service let in: a meeting in 2001, an end before the start, and a person
     // marked LEFT by a directory import whose relationship kept running.
     let db = app.store.connection();
-    let mut old =
-        meeting::Entity::find_by_id(number(&meeting_id)).one(db).await.expect("read").expect("row").into_active_model();
+    let mut old = meeting::Entity::find_by_id(row_number(&meeting_id))
+        .one(db)
+        .await
+        .expect("read")
+        .expect("row")
+        .into_active_model();
     old.held_at = Set("2001-05-01T10:00:00Z".parse().expect("time"));
     old.update(db).await.expect("write");
     set_match_dates(&app, &world.matches[1], None, Some(today() - Duration::days(40))).await;

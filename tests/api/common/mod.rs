@@ -164,6 +164,14 @@ impl TestApp {
     }
 }
 
+/// The row number inside a global id (tests that write history straight to the database need it).
+pub fn row_number(id: &str) -> i64 {
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("base64");
+    let decoded = String::from_utf8(decoded).expect("utf-8");
+    decoded.rsplit_once(':').and_then(|(_, n)| n.parse().ok()).expect("number")
+}
+
 /// Someone calling the API with one token.
 pub struct Session<'a> {
     /// The service.
