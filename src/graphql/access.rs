@@ -1,7 +1,6 @@
 //! What every resolver starts with: the viewer, their scoped store, and their own person.
 
 use async_graphql::Context;
-use chrono::Utc;
 
 use crate::auth::{Role, Viewer};
 use crate::domain::relationship::PairSide;
@@ -50,7 +49,7 @@ async fn lookup_own(ctx: &Context<'_>, employee_id: &str) -> Result<Option<perso
 }
 
 fn refuse_departed(own: &person::Model) -> Result<()> {
-    match own.left_on.filter(|_| own.employment().has_left(Utc::now().date_naive())) {
+    match own.left_on.filter(|_| own.employment().has_left(crate::store::today())) {
         Some(left_on) => Err(Error::Forbidden(format!(
             "employee {} left the company on {left_on}; their participant access ended",
             own.employee_id

@@ -389,7 +389,12 @@ fn refuse_control_chars_const(path: &str, value: &ConstValue) -> Result<()> {
 
 /// At most 40 characters of something the client sent, so errors never echo a large input.
 pub fn short(text: &str) -> String {
-    match text.char_indices().nth(40) {
+    prefix(text, 40)
+}
+
+/// At most `chars` characters of `text`, with an ellipsis when it was cut.
+pub fn prefix(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }

@@ -150,7 +150,7 @@ impl IntegrityQuery {
         access::viewer(ctx).require(&[Role::Admin], "reading the integrity report")?;
         let problems = access::scoped(ctx).record_problems().await?;
         Ok(RecordIntegrityReport {
-            checked_on: Utc::now().date_naive(),
+            checked_on: crate::store::today(),
             problems: problems.into_iter().map(RecordProblem::from).collect(),
         })
     }

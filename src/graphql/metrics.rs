@@ -751,7 +751,7 @@ impl MetricsQuery {
         let store = access::scoped(ctx);
         let program = store.program(id).await?.ok_or_else(|| Error::not_found("program"))?;
         let min_group_size = i64::from(store.org_settings().await?.min_group_size);
-        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let as_of = as_of.unwrap_or_else(crate::store::today);
         let starts_on = program.starts_on;
         Ok(ProgramMetrics {
             programs: vec![program.id],
@@ -781,7 +781,7 @@ impl MetricsQuery {
         let chosen: Vec<program::Model> =
             store.all_programs().await?.into_iter().filter(|program| filter.admits(program)).collect();
         let min_group_size = i64::from(store.org_settings().await?.min_group_size);
-        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let as_of = as_of.unwrap_or_else(crate::store::today);
         let starts_on = chosen.iter().map(|program| program.starts_on).min().unwrap_or(as_of);
         let programs = chosen.iter().map(|program| program.id).collect();
         Ok(ProgramMetrics { programs, program: None, starts_on, as_of, horizons, min_group_size })

@@ -27,7 +27,7 @@ use crate::auth::Viewer;
 use crate::config::Config;
 use crate::store::Store;
 
-pub use admission::{Admission, QueryLimits};
+pub use admission::{Admission, QueryLimits, prefix};
 
 /// Every query.
 #[derive(MergedObject, Default)]

@@ -224,10 +224,7 @@ fn respond(status: StatusCode, media: Media, body: serde_json::Value) -> Respons
 
 /// At most 300 characters of an error message, so no error echoes a large input back.
 fn capped(message: &str) -> String {
-    match message.char_indices().nth(300) {
-        Some((cut, _)) => format!("{}…", &message[..cut]),
-        None => message.to_owned(),
-    }
+    crate::graphql::prefix(message, 300)
 }
 
 /// A GraphQL-shaped error body, so clients read `extensions.code` even before execution.

@@ -132,7 +132,7 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Today's date (UTC): the day departures, meeting dates and record windows are judged on.
-pub(crate) fn today() -> chrono::NaiveDate {
+pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
