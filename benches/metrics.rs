@@ -5,7 +5,9 @@
 //! over all programs, over HTTP against the real router.
 //!
 //! `cargo bench --bench metrics` (SQLite) or with `BENCH_DATABASE_URL=postgres://...`;
-//! `METRICS_BENCH_SCALE=0.1` seeds a tenth of everything for a quick look.
+//! `METRICS_BENCH_SCALE=0.1` seeds a tenth of everything for a quick look. To study the
+//! statements, `METRICS_BENCH_KEEP=1` seeds, prints the database's URL and stops, and
+//! `METRICS_BENCH_REUSE=<url>` times against a database seeded that way.
 
 use std::time::Instant;
 
@@ -13,7 +15,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use reverse_mentoring::auth::Role;
 use reverse_mentoring::config::{AuthMode, Config};
 use reverse_mentoring::store::entity::{enrollment, feedback, learning, matched_pair, meeting, person, program, skill};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
 use serde_json::json;
 
 mod support;
@@ -66,7 +68,7 @@ struct Scale {
     answers_each: usize,
 }
 
-async fn seed(db: &DatabaseConnection, scale: &Scale) -> i64 {
+async fn seed(db: &DatabaseConnection, scale: &Scale) {
     let mut draw = Draw(0x2545_f491_4f6c_dd1d);
     let now = Utc::now();
     let org = || Set("acme".to_owned());
@@ -232,7 +234,10 @@ async fn seed(db: &DatabaseConnection, scale: &Scale) -> i64 {
         insert_all::<learning::Entity>(db, learnings, 1_000).await;
         insert_all::<feedback::Entity>(db, answers, 1_000).await;
     }
-    1
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // What autovacuum would do shortly after a bulk load; without it the planner guesses.
+        db.execute_unprepared("ANALYZE").await.expect("analyze");
+    }
 }
 
 fn rss_mb(field: &str) -> f64 {
@@ -277,25 +282,39 @@ async fn main() {
         learnings_each: 10,
         answers_each: 3,
     };
-    let (url, backend, cleanup) = support::fresh_database("rm_bench_metrics").await;
+    let reuse = std::env::var("METRICS_BENCH_REUSE").ok();
+    let keep = std::env::var("METRICS_BENCH_KEEP").is_ok();
+    let (url, backend, cleanup) = match &reuse {
+        Some(url) => (url.clone(), if url.starts_with("postgres") { "postgresql" } else { "sqlite" }, None),
+        None => support::fresh_database("rm_bench_metrics").await,
+    };
     let mut config =
-        Config::new(url, AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
+        Config::new(url.clone(), AuthMode::SharedSecret { secret: "bench-secret-that-is-at-least-32-bytes".into() });
     config.request_timeout = std::time::Duration::from_secs(600);
     config.rate_limit_per_token = 0;
     let app = reverse_mentoring::build(config).await.expect("build");
     let seeding = Instant::now();
-    let program = seed(app.store.connection(), &scale).await;
-    println!(
-        "seeded {} people, {} programs, {} relationships (largest {}), {} meetings, {} learnings, {} answers on {backend} in {:.0} s",
-        scale.people,
-        scale.programs,
-        scale.relationships,
-        scale.largest,
-        scale.relationships * scale.meetings_each,
-        scale.relationships * scale.learnings_each,
-        scale.relationships * scale.answers_each,
-        seeding.elapsed().as_secs_f64()
-    );
+    let program = 1;
+    if reuse.is_none() {
+        seed(app.store.connection(), &scale).await;
+    }
+    if reuse.is_none() {
+        println!(
+            "seeded {} people, {} programs, {} relationships (largest {}), {} meetings, {} learnings, {} answers on {backend} in {:.0} s",
+            scale.people,
+            scale.programs,
+            scale.relationships,
+            scale.largest,
+            scale.relationships * scale.meetings_each,
+            scale.relationships * scale.learnings_each,
+            scale.relationships * scale.answers_each,
+            seeding.elapsed().as_secs_f64()
+        );
+    }
+    if keep {
+        println!("kept the seeded database: METRICS_BENCH_REUSE={url}");
+        return;
+    }
     let token = app.keys.issue("acme", "bench", &[Role::Analyst], None, Duration::hours(1)).expect("token");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");

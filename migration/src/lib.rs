@@ -7,6 +7,7 @@ mod m20261122_000002_matching;
 mod m20261122_000003_relationship_records;
 mod m20261202_000004_records_in_time;
 mod m20261202_000005_org_settings;
+mod m20261202_000006_metrics_indexes;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_relationship_records::Migration),
             Box::new(m20261202_000004_records_in_time::Migration),
             Box::new(m20261202_000005_org_settings::Migration),
+            Box::new(m20261202_000006_metrics_indexes::Migration),
         ]
     }
 }

@@ -225,6 +225,17 @@ pub struct ProgramMetrics {
     as_of: NaiveDate,
     horizons: Vec<i32>,
     min_group_size: i64,
+    /// Counts more than one field needs (the totals, the objectives), each read once per request.
+    shared: Shared,
+}
+
+/// What several fields of one `ProgramMetrics` read, computed by whichever asks first.
+#[derive(Default)]
+struct Shared {
+    objectives: tokio::sync::OnceCell<Vec<crate::store::entity::objective::Model>>,
+    retention: tokio::sync::OnceCell<Vec<RetentionCounts>>,
+    cadence: tokio::sync::OnceCell<CadenceCounts>,
+    satisfaction: tokio::sync::OnceCell<SatisfactionCounts>,
 }
 
 #[Object]
@@ -257,17 +268,16 @@ impl ProgramMetrics {
     /// Retention against a matched comparison group at each horizon.
     async fn matched_comparison(&self, ctx: &Context<'_>) -> Result<Vec<MatchedComparisonFigure>> {
         let store = access::scoped(ctx);
-        let mut figures = Vec::with_capacity(self.horizons.len());
-        for months in &self.horizons {
-            let counts = store
-                .comparison_counts(&self.programs, self.starts_on, self.as_of, *months, None)
-                .await?
-                .pop()
-                .unwrap_or_default();
-            let shown = counts.matched >= self.min_group_size;
-            figures.push(comparison_figure(*months, &counts, shown, counts.crude_base >= self.min_group_size));
-        }
-        Ok(figures)
+        let rows = store.comparison_counts(&self.programs, self.starts_on, self.as_of, &self.horizons, None).await?;
+        Ok(self
+            .horizons
+            .iter()
+            .map(|months| {
+                let counts = rows.iter().find(|row| row.months == *months).cloned().unwrap_or_default();
+                let shown = counts.matched >= self.min_group_size;
+                comparison_figure(*months, &counts, shown, counts.crude_base >= self.min_group_size)
+            })
+            .collect())
     }
     /// Meeting cadence.
     async fn cadence(&self, ctx: &Context<'_>) -> Result<CadenceFigure> {
@@ -350,7 +360,7 @@ impl ProgramMetrics {
         let mut progress = Vec::new();
         let Some(program) = &self.program else { return Ok(Vec::new()) };
         for row in self.objectives_of(&store).await? {
-            let objective = crate::store::programs::objective_of(&row)?;
+            let objective = crate::store::programs::objective_of(row)?;
             let (actual, counts_up) = match objective.kind {
                 ObjectiveKind::RelationshipsFormed => {
                     (self.cadence_figure(&store).await?.relationships.map(|count| count as f64), true)
@@ -388,16 +398,34 @@ impl ProgramMetrics {
 
 impl ProgramMetrics {
     /// The objectives measured: the one program's (none for several programs).
-    async fn objectives_of(&self, store: &Scoped<'_>) -> Result<Vec<crate::store::entity::objective::Model>> {
-        match &self.program {
-            Some(program) => store.objectives_of(&[program.id]).await,
-            None => Ok(Vec::new()),
-        }
+    async fn objectives_of(&self, store: &Scoped<'_>) -> Result<&[crate::store::entity::objective::Model]> {
+        let objectives = self
+            .shared
+            .objectives
+            .get_or_try_init(|| async {
+                match &self.program {
+                    Some(program) => store.objectives_of(&[program.id]).await,
+                    None => Ok(Vec::new()),
+                }
+            })
+            .await?;
+        Ok(objectives)
     }
 
+    /// Retention at `months`: from the counts of every horizon asked for, read once, or on its own
+    /// for an objective's window that is not among them.
     async fn retention_at(&self, store: &Scoped<'_>, months: i32) -> Result<RetentionFigure> {
-        let counts = store.retention_counts(&self.programs, self.as_of, months, None).await?;
-        Ok(retention_figure(months, &counts, self.min_group_size))
+        let rows: Vec<RetentionCounts> = if self.horizons.contains(&months) {
+            let all = self
+                .shared
+                .retention
+                .get_or_try_init(|| store.retention_counts(&self.programs, self.as_of, &self.horizons, None))
+                .await?;
+            all.iter().filter(|row| row.months == months).cloned().collect()
+        } else {
+            store.retention_counts(&self.programs, self.as_of, &[months], None).await?
+        };
+        Ok(retention_figure(months, &rows, self.min_group_size))
     }
 
     async fn per_mentee_figure(&self, store: &Scoped<'_>, window: i32, target: f64) -> Result<PerMenteeFigure> {
@@ -423,33 +451,56 @@ impl ProgramMetrics {
             .map_or(1.0, |objective| objective.target))
     }
 
+    /// The whole program's cadence counts, read once per request.
+    async fn cadence_total(&self, store: &Scoped<'_>, target: f64) -> Result<&CadenceCounts> {
+        self.shared
+            .cadence
+            .get_or_try_init(|| async {
+                Ok::<_, Error>(
+                    store.cadence_counts(&self.programs, self.as_of, target, None).await?.pop().unwrap_or_default(),
+                )
+            })
+            .await
+    }
+
     async fn cadence_figure(&self, store: &Scoped<'_>) -> Result<CadenceFigure> {
         let target = self.cadence_target(store).await?;
-        let counts = store.cadence_counts(&self.programs, self.as_of, target, None).await?.pop().unwrap_or_default();
-        Ok(cadence_figure(&counts, target, counts.people >= self.min_group_size))
+        let counts = self.cadence_total(store, target).await?;
+        Ok(cadence_figure(counts, target, counts.people >= self.min_group_size))
     }
 
     async fn satisfaction_figure(&self, store: &Scoped<'_>) -> Result<SatisfactionFigure> {
-        let counts = store.satisfaction_counts(&self.programs, self.as_of, None).await?.pop().unwrap_or_default();
-        Ok(satisfaction_figure(&counts, counts.respondents >= self.min_group_size))
+        let counts = self
+            .shared
+            .satisfaction
+            .get_or_try_init(|| async {
+                Ok::<_, Error>(
+                    store.satisfaction_counts(&self.programs, self.as_of, None).await?.pop().unwrap_or_default(),
+                )
+            })
+            .await?;
+        Ok(satisfaction_figure(counts, counts.respondents >= self.min_group_size))
     }
 
     /// Every figure per cell of `dimension`, each figure's cells suppressed on their own.
     async fn cells(&self, store: &Scoped<'_>, dimension: Dimension) -> Result<Vec<MetricsCell>> {
         let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
-        let mut retention = Vec::new();
-        for months in &self.horizons {
-            retention.push((*months, store.retention_counts(program, as_of, *months, Some(dimension)).await?));
-        }
-        let mut comparison = Vec::new();
-        for months in &self.horizons {
-            let starts = self.starts_on;
-            comparison
-                .push((*months, store.comparison_counts(program, starts, as_of, *months, Some(dimension)).await?));
-        }
+        let retention_rows = store.retention_counts(program, as_of, &self.horizons, Some(dimension)).await?;
+        let comparison_rows =
+            store.comparison_counts(program, self.starts_on, as_of, &self.horizons, Some(dimension)).await?;
+        let retention: Vec<(i32, Vec<RetentionCounts>)> = self
+            .horizons
+            .iter()
+            .map(|months| (*months, retention_rows.iter().filter(|row| row.months == *months).cloned().collect()))
+            .collect();
+        let comparison: Vec<(i32, Vec<ComparisonCounts>)> = self
+            .horizons
+            .iter()
+            .map(|months| (*months, comparison_rows.iter().filter(|row| row.months == *months).cloned().collect()))
+            .collect();
         let target = self.cadence_target(store).await?;
         let cadence = store.cadence_counts(program, as_of, target, Some(dimension)).await?;
-        let cadence_total = store.cadence_counts(program, as_of, target, None).await?.pop().unwrap_or_default();
+        let cadence_total = self.cadence_total(store, target).await?;
         let satisfaction = store.satisfaction_counts(program, as_of, Some(dimension)).await?;
         let respondents: i64 = satisfaction.iter().map(|cell| cell.respondents).sum();
         let learning = store.learning_counts(program, as_of, LearningKey::Learner(dimension)).await?;
@@ -760,6 +811,7 @@ impl MetricsQuery {
             as_of,
             horizons,
             min_group_size,
+            shared: Shared::default(),
         })
     }
 
@@ -784,7 +836,15 @@ impl MetricsQuery {
         let as_of = as_of.unwrap_or_else(crate::store::today);
         let starts_on = chosen.iter().map(|program| program.starts_on).min().unwrap_or(as_of);
         let programs = chosen.iter().map(|program| program.id).collect();
-        Ok(ProgramMetrics { programs, program: None, starts_on, as_of, horizons, min_group_size })
+        Ok(ProgramMetrics {
+            programs,
+            program: None,
+            starts_on,
+            as_of,
+            horizons,
+            min_group_size,
+            shared: Shared::default(),
+        })
     }
 
     /// The organisation's settings (admins and analysts).

@@ -14,6 +14,8 @@ const STARTED: &str = "('ACTIVE', 'COMPLETED', 'ENDED_EARLY')";
 /// Retention of one role at one horizon, before suppression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionCounts {
+    /// The horizon in months.
+    pub months: i32,
     /// MENTOR or MENTEE.
     pub role: String,
     /// The breakdown's cell (empty without one).
@@ -91,6 +93,8 @@ pub struct PerMenteeCounts {
 /// The matched comparison's sums and the crude rate's counts, before suppression.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComparisonCounts {
+    /// The horizon in months.
+    pub months: i32,
     /// The breakdown's cell (empty without one).
     pub cell: String,
     /// Observable participants.
@@ -186,10 +190,11 @@ impl Dialect {
     fn add_months(&self, date: &str, months: &str) -> String {
         match self.0 {
             DatabaseBackend::Postgres => format!("CAST({date} + make_interval(months => {months}) AS date)"),
-            // SQLite's '+N months' rolls over (Jan 31 + 1 = Mar 3); the month's last day caps it.
+            // SQLite's 'N months' rolls over (Jan 31 + 1 = Mar 3); the month's last day caps it.
+            // No '+' before N: SQLite reads '-12 months' but not '+-12 months'.
             _ => format!(
-                "min(date({date}, '+' || {months} || ' months'), \
-                 date({date}, 'start of month', '+' || ({months} + 1) || ' months', '-1 day'))"
+                "min(date({date}, ({months}) || ' months'), \
+                 date({date}, 'start of month', (({months}) + 1) || ' months', '-1 day'))"
             ),
         }
     }
@@ -221,15 +226,6 @@ impl Dialect {
         }
     }
 
-    /// The tenure band on day `on`: -1 unknown, 0 under 1 year, 1 for 1-3, 2 for 3-5, 3 for 5-10, 4 for 10 or more.
-    fn tenure_band(&self, hired: &str, on: &str) -> String {
-        let years = self.years(hired, on);
-        format!(
-            "(CASE WHEN {hired} IS NULL THEN -1 WHEN {years} < 1 THEN 0 WHEN {years} < 3 THEN 1 \
-             WHEN {years} < 5 THEN 2 WHEN {years} < 10 THEN 3 ELSE 4 END)"
-        )
-    }
-
     /// A number as floating point, for shares.
     fn real(&self, expression: &str) -> String {
         match self.0 {
@@ -242,6 +238,14 @@ impl Dialect {
     fn date_parameter(&self, parameter: &str) -> String {
         match self.0 {
             DatabaseBackend::Postgres => format!("CAST({parameter} AS date)"),
+            _ => parameter.to_owned(),
+        }
+    }
+
+    /// A bound parameter used as an integer where nothing else says so.
+    fn integer(&self, parameter: &str) -> String {
+        match self.0 {
+            DatabaseBackend::Postgres => format!("CAST({parameter} AS INTEGER)"),
             _ => parameter.to_owned(),
         }
     }
@@ -285,6 +289,10 @@ fn over_programs(sql: &str, programs: &[i64]) -> String {
     out
 }
 
+fn months(row: &QueryResult) -> Result<i32> {
+    row.try_get::<i32>("", "months").map_err(|error| Error::Internal(format!("metrics column months: {error}")))
+}
+
 fn count(row: &QueryResult, column: &str) -> Result<i64> {
     row.try_get::<Option<i64>>("", column)
         .map(Option::unwrap_or_default)
@@ -305,16 +313,19 @@ impl Scoped<'_> {
         Ok(self.db.query_all_raw(statement).await?)
     }
 
-    /// Retention at `months` per role for program `program_id` as of `as_of`.
+    /// Retention at each of `horizons` (months) per role for `programs` as of `as_of`, one row
+    /// per horizon, cell and role.
     pub async fn retention_counts(
         &self,
         programs: &[i64],
         as_of: NaiveDate,
-        months: i32,
+        horizons: &[i32],
         dimension: Option<Dimension>,
     ) -> Result<Vec<RetentionCounts>> {
         let cell = cell_of(dimension, "pe", "pa.role");
-        let day = self.dialect().add_months("pa.anchor", "$4");
+        let day = self.dialect().add_months("pa.anchor", "h.months");
+        let mut values: Vec<Value> = vec![self.org.into(), as_of.into()];
+        let horizon_rows = self.horizon_rows(horizons, &mut values);
         let sql = format!(
             "WITH sides AS (
                SELECT mentor_person_id AS person_id, 'MENTOR' AS role, started_on FROM matches
@@ -324,22 +335,23 @@ impl Scoped<'_> {
                 WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
              ), participants AS (
                SELECT person_id, role, MIN(started_on) AS anchor FROM sides GROUP BY person_id, role
-             ), horizon AS (
-               SELECT pa.role, {cell} AS cell, pe.hired_on, pe.left_on, {day} AS day
+             ), horizons AS ({horizon_rows}), horizon AS (
+               SELECT h.months, pa.role, {cell} AS cell, pe.hired_on, pe.left_on, {day} AS day
                  FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
+                 CROSS JOIN horizons h
              )
-             SELECT role, cell,
+             SELECT months, role, cell,
                     CAST(SUM(CASE WHEN day <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS observable,
                     CAST(SUM(CASE WHEN day <= $3 AND (hired_on IS NULL OR hired_on <= day)
                               AND (left_on IS NULL OR left_on >= day) THEN 1 ELSE 0 END) AS BIGINT) AS retained
-               FROM horizon GROUP BY role, cell ORDER BY cell, role"
+               FROM horizon GROUP BY months, role, cell ORDER BY months, cell, role"
         );
-        let values = vec![self.org.into(), as_of.into(), months.into()];
         self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
                 Ok(RetentionCounts {
+                    months: months(row)?,
                     role: text(row, "role")?,
                     cell: text(row, "cell")?,
                     observable: count(row, "observable")?,
@@ -349,26 +361,100 @@ impl Scoped<'_> {
             .collect()
     }
 
-    /// The matched comparison at `months` for program `program_id` (starting on `starts_on`) as of
-    /// `as_of`, one row per cell of the participants (the crude rate per cell of the
-    /// non-participants; role cells have none).
+    /// A `SELECT ... UNION ALL ...` of `horizons` as rows (`months`), their values appended to
+    /// `values` (placeholders numbered as if `$2` were the program, see `over_programs`).
+    fn horizon_rows(&self, horizons: &[i32], values: &mut Vec<Value>) -> String {
+        let rows: Vec<String> = horizons
+            .iter()
+            .map(|months| {
+                values.push((*months).into());
+                format!("SELECT {} AS months", self.dialect().integer(&format!("${}", values.len() + 1)))
+            })
+            .collect();
+        if rows.is_empty() { "SELECT 0 AS months WHERE 1 = 0".to_owned() } else { rows.join(" UNION ALL ") }
+    }
+
+    /// The matched comparison at each of `horizons` for `programs` (the first starting on
+    /// `starts_on`) as of `as_of`: one row per horizon and cell of the participants, with the
+    /// crude rate per cell of the non-participants (role cells have none).
+    ///
+    /// A participant's comparison set is found through the `people_stratum` index: same
+    /// department, generation and level band, hired inside the date range that gives the same
+    /// tenure band on the anchor (or both hire dates unknown), so the work is one index range per
+    /// participant rather than every participant against every non-participant.
     pub async fn comparison_counts(
         &self,
         programs: &[i64],
         starts_on: NaiveDate,
         as_of: NaiveDate,
-        months: i32,
+        horizons: &[i32],
         dimension: Option<Dimension>,
     ) -> Result<Vec<ComparisonCounts>> {
+        if horizons.is_empty() {
+            return Ok(Vec::new());
+        }
         let dialect = self.dialect();
-        let horizon = dialect.add_months("pa.anchor", "$4");
-        let own_band = dialect.tenure_band("pe.hired_on", "pa.anchor");
-        let their_band = dialect.tenure_band("np.hired_on", "c.anchor");
-        let share = dialect.real("pool.stayed");
-        let retained = dialect.real("s.retained");
-        let crude_day = dialect.add_months("$5", "$4");
+        let mut values: Vec<Value> = vec![self.org.into(), as_of.into()];
+        // Placeholders are numbered as if `$2` were the program (see `over_programs`).
+        let horizon_parameters: Vec<String> = horizons
+            .iter()
+            .map(|months| {
+                values.push((*months).into());
+                dialect.integer(&format!("${}", values.len() + 1))
+            })
+            .collect();
+        let slots = 0..horizons.len();
+        let horizon_days: String = horizon_parameters
+            .iter()
+            .enumerate()
+            .map(|(slot, months)| format!(", {} AS horizon_{slot}", dialect.add_months("b.anchor", months)))
+            .collect();
+        let earliest = horizons.iter().enumerate().min_by_key(|(_, months)| **months).map_or(0, |(slot, _)| slot);
+        let years = dialect.years("pe.hired_on", "pa.anchor");
+        let stayed: String = slots
+            .clone()
+            .map(|slot| format!(", SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= o.horizon_{slot} THEN 1 ELSE 0 END) AS stayed_{slot}"))
+            .collect();
         let own_cell = cell_of(dimension, "pe", "pa.role");
-        let their_cell = cell_of(dimension, "np", "CAST(NULL AS TEXT)");
+        let real = |expression: &str| dialect.real(expression);
+        let figures: String = slots
+            .clone()
+            .map(|slot| {
+                let observed = format!("o.horizon_{slot} <= $3");
+                let matched = format!("{observed} AND pool.size > 0");
+                let retained = format!(
+                    "(CASE WHEN (o.hired_on IS NULL OR o.hired_on <= o.horizon_{slot}) \
+                     AND (o.left_on IS NULL OR o.left_on >= o.horizon_{slot}) THEN 1 ELSE 0 END)"
+                );
+                let share = format!("{} / pool.size", real(&format!("pool.stayed_{slot}")));
+                let difference = format!("({retained} - {share})");
+                format!(
+                    ", CAST(SUM(CASE WHEN {observed} THEN 1 ELSE 0 END) AS BIGINT) AS observable_{slot}
+                     , CAST(SUM(CASE WHEN {matched} THEN 1 ELSE 0 END) AS BIGINT) AS matched_{slot}
+                     , SUM(CASE WHEN {matched} THEN {} END) AS retained_{slot}
+                     , SUM(CASE WHEN {matched} THEN {share} END) AS comparison_{slot}
+                     , SUM(CASE WHEN {matched} THEN {difference} END) AS difference_{slot}
+                     , SUM(CASE WHEN {matched} THEN {difference} * {difference} END) AS squared_{slot}",
+                    real(&retained)
+                )
+            })
+            .collect();
+        let stratum = "np.org_id = $1 AND COALESCE(np.department, '') = o.department \
+                       AND COALESCE(np.generation, '') = o.generation AND (np.level - 1) / 3 = o.level_band \
+                       AND (np.left_on IS NULL OR np.left_on >= o.anchor) \
+                       AND np.id NOT IN (SELECT person_id FROM ever)";
+        // The hire dates that give the participant's own tenure band on the anchor: after
+        // anchor - upper years, on or before anchor - lower years (10 or more: no upper end).
+        let hired_after = dialect.add_months(
+            "b.anchor",
+            "-12 * (CASE WHEN b.years < 1 THEN 1 WHEN b.years < 3 THEN 3 WHEN b.years < 5 THEN 5 \
+             WHEN b.years < 10 THEN 10 ELSE 1000 END)",
+        );
+        let hired_by = dialect.add_months(
+            "b.anchor",
+            "-12 * (CASE WHEN b.years < 1 THEN 0 WHEN b.years < 3 THEN 1 WHEN b.years < 5 THEN 3 \
+             WHEN b.years < 10 THEN 5 ELSE 10 END)",
+        );
         let sql = format!(
             "WITH started AS (
                SELECT program_id, mentor_person_id, mentee_person_id, started_on FROM matches
@@ -381,79 +467,115 @@ impl Scoped<'_> {
                SELECT mentee_person_id AS person_id, 'MENTEE' AS role, started_on FROM started WHERE program_id = $2
              ), participants AS (
                SELECT person_id, MIN(role) AS role, MIN(started_on) AS anchor FROM sides GROUP BY person_id
-             ), observable AS (
-               SELECT pa.person_id, pa.anchor, {horizon} AS horizon_day, {own_cell} AS cell,
-                      COALESCE(pe.department, '') AS department, (pe.level - 1) / 3 AS level_band,
-                      COALESCE(pe.generation, '') AS generation, {own_band} AS tenure_band,
-                      pe.hired_on, pe.left_on
+             ), banded AS (
+               SELECT pa.person_id, pa.anchor, {own_cell} AS cell, COALESCE(pe.department, '') AS department,
+                      COALESCE(pe.generation, '') AS generation, (pe.level - 1) / 3 AS level_band,
+                      pe.hired_on, pe.left_on, {years} AS years
                  FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
-             ), scored AS (
-               SELECT o.*, CASE WHEN (o.hired_on IS NULL OR o.hired_on <= o.horizon_day)
-                                 AND (o.left_on IS NULL OR o.left_on >= o.horizon_day) THEN 1 ELSE 0 END AS retained
-                 FROM observable o WHERE o.horizon_day <= $3
-             ), cells AS (
-               SELECT DISTINCT anchor, horizon_day, department, level_band, generation, tenure_band FROM scored
+             ), observable AS (
+               SELECT b.*, {hired_after} AS hired_after, {hired_by} AS hired_by{horizon_days}
+                 FROM banded b
              ), pool AS (
-               SELECT c.anchor, c.horizon_day, c.department, c.level_band, c.generation, c.tenure_band,
-                      COUNT(*) AS size,
-                      SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= c.horizon_day THEN 1 ELSE 0 END) AS stayed
-                 FROM cells c JOIN people np
-                   ON np.org_id = $1 AND COALESCE(np.department, '') = c.department
-                  AND (np.level - 1) / 3 = c.level_band AND COALESCE(np.generation, '') = c.generation
-                  AND (np.hired_on IS NULL OR np.hired_on <= c.anchor)
-                  AND (np.left_on IS NULL OR np.left_on >= c.anchor)
-                  AND {their_band} = c.tenure_band
-                  AND np.id NOT IN (SELECT person_id FROM ever)
-                GROUP BY c.anchor, c.horizon_day, c.department, c.level_band, c.generation, c.tenure_band
-             ), matched AS (
-               SELECT s.cell, {retained} AS retained, {share} / pool.size AS r
-                 FROM scored s JOIN pool
-                   ON pool.anchor = s.anchor AND pool.department = s.department AND pool.level_band = s.level_band
-                  AND pool.generation = s.generation AND pool.tenure_band = s.tenure_band
-             ), crude_people AS (
-               SELECT {their_cell} AS cell,
-                      CASE WHEN np.left_on IS NULL OR np.left_on >= {crude_day} THEN 1 ELSE 0 END AS stayed
-                 FROM people np
-                WHERE np.org_id = $1 AND {crude_day} <= $3
-                  AND (np.hired_on IS NULL OR np.hired_on <= $5) AND (np.left_on IS NULL OR np.left_on >= $5)
-                  AND np.id NOT IN (SELECT person_id FROM ever)
-             ), crude AS (
-               SELECT cell, COUNT(*) AS base, SUM(stayed) AS stayed FROM crude_people GROUP BY cell
-             ), keys AS (
-               SELECT cell FROM scored UNION SELECT cell FROM crude WHERE cell IS NOT NULL
+               SELECT o.person_id, COUNT(*) AS size{stayed}
+                 FROM observable o JOIN people np ON {stratum}
+                  AND np.hired_on > o.hired_after AND np.hired_on <= o.hired_by
+                WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
+                GROUP BY o.person_id
+               UNION ALL
+               SELECT o.person_id, COUNT(*) AS size{stayed}
+                 FROM observable o JOIN people np ON {stratum} AND np.hired_on IS NULL
+                WHERE o.hired_on IS NULL AND o.horizon_{earliest} <= $3
+                GROUP BY o.person_id
              )
-             SELECT k.cell,
-                    (SELECT COUNT(*) FROM scored s WHERE s.cell = k.cell) AS observable,
-                    (SELECT COUNT(*) FROM matched m WHERE m.cell = k.cell) AS matched,
-                    (SELECT SUM(m.retained) FROM matched m WHERE m.cell = k.cell) AS retained_sum,
-                    (SELECT SUM(m.r) FROM matched m WHERE m.cell = k.cell) AS comparison_sum,
-                    (SELECT SUM(m.retained - m.r) FROM matched m WHERE m.cell = k.cell) AS difference_sum,
-                    (SELECT SUM((m.retained - m.r) * (m.retained - m.r)) FROM matched m WHERE m.cell = k.cell)
-                      AS difference_squared,
-                    (SELECT c.base FROM crude c WHERE c.cell = k.cell) AS crude_base,
-                    (SELECT c.stayed FROM crude c WHERE c.cell = k.cell) AS crude_stayed
-               FROM keys k ORDER BY k.cell"
+             SELECT o.cell{figures}
+               FROM observable o LEFT JOIN pool ON pool.person_id = o.person_id
+              GROUP BY o.cell ORDER BY o.cell"
         );
-        let values = vec![self.org.into(), as_of.into(), months.into(), starts_on.into()];
+        let rows = self.aggregate(programs, &sql, values).await?;
+        let mut counts = Vec::with_capacity(rows.len() * horizons.len());
+        for (slot, months) in horizons.iter().enumerate() {
+            for row in &rows {
+                let real = |column: String| {
+                    row.try_get::<Option<f64>>("", &column)
+                        .map(Option::unwrap_or_default)
+                        .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
+                };
+                counts.push(ComparisonCounts {
+                    months: *months,
+                    cell: text(row, "cell")?,
+                    observable: count(row, &format!("observable_{slot}"))?,
+                    matched: count(row, &format!("matched_{slot}"))?,
+                    retained: real(format!("retained_{slot}"))?,
+                    comparison: real(format!("comparison_{slot}"))?,
+                    difference: real(format!("difference_{slot}"))?,
+                    difference_squared: real(format!("squared_{slot}"))?,
+                    crude_base: 0,
+                    crude_retained: 0,
+                });
+            }
+        }
+        for crude in self.crude_counts(programs, starts_on, as_of, horizons, dimension).await? {
+            match counts.iter_mut().find(|row| row.months == crude.months && row.cell == crude.cell) {
+                Some(row) => {
+                    row.crude_base = crude.crude_base;
+                    row.crude_retained = crude.crude_retained;
+                }
+                None => counts.push(crude),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The crude rate's counts: non-participants employed on `starts_on`, and of those employed on
+    /// `starts_on` + each horizon that is on or before `as_of`; one row per horizon and cell.
+    async fn crude_counts(
+        &self,
+        programs: &[i64],
+        starts_on: NaiveDate,
+        as_of: NaiveDate,
+        horizons: &[i32],
+        dimension: Option<Dimension>,
+    ) -> Result<Vec<ComparisonCounts>> {
+        if dimension == Some(Dimension::Role) {
+            return Ok(Vec::new());
+        }
+        let dialect = self.dialect();
+        let mut values: Vec<Value> = vec![self.org.into(), as_of.into(), starts_on.into()];
+        let horizon_rows = self.horizon_rows(horizons, &mut values);
+        let first_day = dialect.date_parameter("$4");
+        let day = dialect.add_months(&first_day, "h.months");
+        let cell = cell_of(dimension, "np", "''");
+        let sql = format!(
+            "WITH started AS (
+               SELECT mentor_person_id, mentee_person_id FROM matches
+                WHERE org_id = $1 AND status IN {STARTED} AND started_on <= $3
+             ), ever AS (
+               SELECT mentor_person_id AS person_id FROM started UNION SELECT mentee_person_id FROM started
+             ), horizons AS ({horizon_rows}), days AS (
+               SELECT h.months, {day} AS day FROM horizons h
+             ), base AS (
+               SELECT {cell} AS cell, np.left_on FROM people np
+                WHERE np.org_id = $1
+                  AND (np.hired_on IS NULL OR np.hired_on <= {first_day})
+                  AND (np.left_on IS NULL OR np.left_on >= {first_day})
+                  AND np.id NOT IN (SELECT person_id FROM ever)
+             )
+             SELECT d.months, b.cell, COUNT(*) AS crude_base,
+                    CAST(SUM(CASE WHEN b.left_on IS NULL OR b.left_on >= d.day THEN 1 ELSE 0 END) AS BIGINT)
+                      AS crude_stayed
+               FROM base b CROSS JOIN days d WHERE d.day <= $3
+              GROUP BY d.months, b.cell ORDER BY d.months, b.cell"
+        );
         self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
-                let real = |column: &str| {
-                    row.try_get::<Option<f64>>("", column)
-                        .map(Option::unwrap_or_default)
-                        .map_err(|error| Error::Internal(format!("metrics column {column}: {error}")))
-                };
                 Ok(ComparisonCounts {
+                    months: months(row)?,
                     cell: text(row, "cell")?,
-                    observable: count(row, "observable")?,
-                    matched: count(row, "matched")?,
-                    retained: real("retained_sum")?,
-                    comparison: real("comparison_sum")?,
-                    difference: real("difference_sum")?,
-                    difference_squared: real("difference_squared")?,
                     crude_base: count(row, "crude_base")?,
                     crude_retained: count(row, "crude_stayed")?,
+                    ..Default::default()
                 })
             })
             .collect()

@@ -32,6 +32,9 @@ fn date(text: &str) -> NaiveDate {
 
 struct Person {
     id: i64,
+    department: &'static str,
+    level: u64,
+    generation: Option<&'static str>,
     hired_on: Option<NaiveDate>,
     left_on: Option<NaiveDate>,
 }
@@ -67,12 +70,18 @@ struct Org {
 async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
     let admin = app.as_admin(org);
     let pairs = 2 + draw.below(3) as usize;
+    // After the pairs' people, some who never take part: the comparison groups.
+    let others = 6 + draw.below(10) as usize;
     let mut batch = Vec::new();
-    for n in 0..pairs * 2 {
+    let mut traits = Vec::new();
+    for n in 0..pairs * 2 + others {
         let department = ["A", "B"][draw.below(2) as usize];
-        let level = 1 + draw.below(15);
+        // Few levels and generations, so that strata are shared.
+        let level = [2, 3, 5, 11][draw.below(4) as usize];
+        let generation = [None, Some("GEN_Z")][draw.below(2) as usize];
         batch.push(json!({ "employeeId": format!("P{n}"), "name": format!("Person {n}"),
-                           "department": department, "level": level }));
+                           "department": department, "level": level, "generation": generation }));
+        traits.push((department, level, generation));
     }
     let ids = admin.upsert_people(Value::Array(batch)).await;
     let create = "mutation { createProgram(input: { name: \"Random\", startsOn: \"2025-01-01\", endsOn: \"2030-12-31\",
@@ -102,9 +111,21 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
         relationships.push(Relationship { id, mentor: 2 * n, mentee: 2 * n + 1, started_on, ended_on });
     }
     let mut people = Vec::new();
-    for id in &ids {
+    for (n, id) in ids.iter().enumerate() {
         let id = row_number(id);
-        let hired_on = (draw.below(5) != 0).then(|| draw.day(date("2015-01-01"), date("2026-06-30")));
+        // Often a tenure band's edge on a relationship's start: whole years before it, a day
+        // either side, or a 29 February.
+        let edge = &relationships[draw.below(relationships.len() as u64) as usize];
+        let hired_on = match draw.below(6) {
+            0 => None,
+            1 | 2 => {
+                let years = [1, 3, 5, 10][draw.below(4) as usize];
+                let day = edge.started_on.checked_sub_months(Months::new(12 * years)).expect("date");
+                Some(day + Duration::days(draw.below(3) as i64 - 1))
+            }
+            3 => Some([date("2016-02-29"), date("2020-02-29"), date("2024-02-29")][draw.below(3) as usize]),
+            _ => Some(draw.day(date("2008-01-01"), date("2026-06-30"))),
+        };
         let left_on =
             (draw.below(2) == 0).then(|| draw.day(hired_on.unwrap_or(date("2024-01-01")), date("2026-11-29")));
         let mut row = person::Entity::find_by_id(id).one(db).await.expect("read").expect("row").into_active_model();
@@ -112,7 +133,8 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
         row.left_on = Set(left_on);
         row.employment_status = Set(if left_on.is_some() { "LEFT" } else { "ACTIVE" }.into());
         row.update(db).await.expect("write");
-        people.push(Person { id, hired_on, left_on });
+        let (department, level, generation) = traits[n];
+        people.push(Person { id, department, level, generation, hired_on, left_on });
     }
     let mut meetings = Vec::new();
     let mut answers = Vec::new();
@@ -173,6 +195,71 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
     Org { program: row_number(&program), people, relationships, meetings, answers }
 }
 
+/// Whole years of service on `on` (the anniversary starts the next year).
+fn years(hired: NaiveDate, on: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    on.year() - hired.year() - i32::from((on.month(), on.day()) < (hired.month(), hired.day()))
+}
+
+fn tenure_band(person: &Person, on: NaiveDate) -> i32 {
+    match person.hired_on.map(|hired| years(hired, on)) {
+        None => -1,
+        Some(years) if years < 1 => 0,
+        Some(years) if years < 3 => 1,
+        Some(years) if years < 5 => 2,
+        Some(years) if years < 10 => 3,
+        Some(_) => 4,
+    }
+}
+
+/// The matched comparison's sums at `months`, from the definitions: (observable, matched,
+/// Σ retained, Σ r, Σ d, Σ d²).
+fn expected_comparison(org: &Org, as_of: NaiveDate, months: u32) -> (i64, i64, f64, f64, f64, f64) {
+    let started: Vec<&Relationship> = org.relationships.iter().filter(|r| r.started_on <= as_of).collect();
+    let mut anchors: std::collections::BTreeMap<usize, NaiveDate> = std::collections::BTreeMap::new();
+    for relationship in &started {
+        for person in [relationship.mentor, relationship.mentee] {
+            let anchor = anchors.entry(person).or_insert(relationship.started_on);
+            *anchor = (*anchor).min(relationship.started_on);
+        }
+    }
+    let (mut observable, mut matched) = (0, 0);
+    let (mut retained_sum, mut comparison_sum, mut difference_sum, mut squared) = (0.0, 0.0, 0.0, 0.0);
+    for (&index, &anchor) in &anchors {
+        let person = &org.people[index];
+        let day = anchor.checked_add_months(Months::new(months)).expect("date");
+        if day > as_of {
+            continue;
+        }
+        observable += 1;
+        let pool: Vec<&Person> = org
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| !anchors.contains_key(other))
+            .map(|(_, other)| other)
+            .filter(|other| {
+                other.department == person.department
+                    && (other.level - 1) / 3 == (person.level - 1) / 3
+                    && other.generation == person.generation
+                    && employed(other, anchor)
+                    && tenure_band(other, anchor) == tenure_band(person, anchor)
+            })
+            .collect();
+        if pool.is_empty() {
+            continue;
+        }
+        matched += 1;
+        let retained = f64::from(u8::from(employed(person, day)));
+        let share = pool.iter().filter(|other| employed(other, day)).count() as f64 / pool.len() as f64;
+        retained_sum += retained;
+        comparison_sum += share;
+        difference_sum += retained - share;
+        squared += (retained - share) * (retained - share);
+    }
+    (observable, matched, retained_sum, comparison_sum, difference_sum, squared)
+}
+
 fn employed(person: &Person, day: NaiveDate) -> bool {
     person.hired_on.is_none_or(|hired| hired <= day) && person.left_on.is_none_or(|left| left >= day)
 }
@@ -207,19 +294,42 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
     let app = TestApp::spawn().await;
     let as_of = date("2026-11-30");
     let mut draw = Draw(0x9e37_79b9_7f4a_7c15);
-    for case in 0..10 {
+    // Over all cases: matched participants at some horizon, so the comparison was really exercised.
+    let mut matched_seen = 0;
+    for case in 0..16 {
         let org_name = format!("random{case}");
         let org = random_org(&app, &org_name, &mut draw).await;
         let store = app.store.scoped(&org_name, "property");
         for months in [1, 3, 12] {
             let got: Vec<(String, i64, i64)> = store
-                .retention_counts(&[org.program], as_of, months as i32, None)
+                .retention_counts(&[org.program], as_of, &[months as i32], None)
                 .await
                 .expect("retention")
                 .into_iter()
                 .map(|row| (row.role, row.observable, row.retained))
                 .collect();
             assert_eq!(got, expected_retention(&org, as_of, months), "case {case}: retention at {months}");
+        }
+
+        let horizons = [1, 3, 12];
+        let comparison = store
+            .comparison_counts(&[org.program], date("2025-01-01"), as_of, &horizons, None)
+            .await
+            .expect("comparison");
+        for months in horizons {
+            let got = comparison.iter().find(|row| row.months == months).expect("a row per horizon");
+            let (observable, matched, retained, share, difference, squared) =
+                expected_comparison(&org, as_of, months as u32);
+            assert_eq!((got.observable, got.matched), (observable, matched), "case {case}: comparison at {months}");
+            matched_seen += matched;
+            for (got, expected, what) in [
+                (got.retained, retained, "retained"),
+                (got.comparison, share, "comparison"),
+                (got.difference, difference, "difference"),
+                (got.difference_squared, squared, "squared"),
+            ] {
+                assert!((got - expected).abs() < 1e-9, "case {case}: {what} at {months}: {got} != {expected}");
+            }
         }
 
         let running: Vec<&Relationship> = org.relationships.iter().filter(|r| r.started_on <= as_of).collect();
@@ -263,4 +373,5 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
             "case {case}"
         );
     }
+    assert!(matched_seen >= 10, "only {matched_seen} matched participants over all cases");
 }
