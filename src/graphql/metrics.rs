@@ -18,6 +18,7 @@ use crate::store::Scoped;
 use crate::store::entity::program;
 use crate::store::metrics::{
     CadenceCounts, ComparisonCounts, Dimension, LearningCounts, LearningKey, RetentionCounts, SatisfactionCounts,
+    comparison_cells,
 };
 
 /// The organisation's settings.
@@ -235,6 +236,7 @@ struct Shared {
     objectives: tokio::sync::OnceCell<Vec<crate::store::entity::objective::Model>>,
     retention: tokio::sync::OnceCell<Vec<RetentionCounts>>,
     cadence: tokio::sync::OnceCell<CadenceCounts>,
+    comparison: tokio::sync::OnceCell<Vec<ComparisonCounts>>,
     satisfaction: tokio::sync::OnceCell<SatisfactionCounts>,
 }
 
@@ -267,8 +269,7 @@ impl ProgramMetrics {
     }
     /// Retention against a matched comparison group at each horizon.
     async fn matched_comparison(&self, ctx: &Context<'_>) -> Result<Vec<MatchedComparisonFigure>> {
-        let store = access::scoped(ctx);
-        let rows = store.comparison_counts(&self.programs, self.starts_on, self.as_of, &self.horizons, None).await?;
+        let rows = comparison_cells(self.comparison(&access::scoped(ctx)).await?, None);
         Ok(self
             .horizons
             .iter()
@@ -287,9 +288,14 @@ impl ProgramMetrics {
     async fn skills_learned(&self, ctx: &Context<'_>) -> Result<SkillsLearnedFigure> {
         let store = access::scoped(ctx);
         let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
-        let total = store.learning_counts(program, as_of, LearningKey::Total).await?.pop().unwrap_or_default();
+        let keys = [LearningKey::Total, LearningKey::Side, LearningKey::Category, LearningKey::Skill];
+        let [total, mut sides, categories, skills]: [Vec<LearningCounts>; 4] = store
+            .learning_counts(program, as_of, &keys)
+            .await?
+            .try_into()
+            .map_err(|_| Error::Internal("learnings: one list per key".into()))?;
+        let total = total.into_iter().next().unwrap_or_default();
         let shown = total.learners >= min;
-        let mut sides = store.learning_counts(program, as_of, LearningKey::Side).await?;
         for side in [relationship::PairSide::Mentor, relationship::PairSide::Mentee] {
             if !sides.iter().any(|cell| cell.key == side.as_str()) {
                 sides.push(LearningCounts { key: side.as_str().to_owned(), ..Default::default() });
@@ -311,12 +317,8 @@ impl ProgramMetrics {
             learners: shown.then_some(total.learners),
             suppressed: !shown,
             by_side: learning_cells(sides, min, shown),
-            by_category: learning_cells(
-                store.learning_counts(program, as_of, LearningKey::Category).await?,
-                min,
-                shown,
-            ),
-            by_skill: learning_cells(store.learning_counts(program, as_of, LearningKey::Skill).await?, min, shown),
+            by_category: learning_cells(categories, min, shown),
+            by_skill: learning_cells(skills, min, shown),
             per_mentee,
         })
     }
@@ -451,6 +453,16 @@ impl ProgramMetrics {
             .map_or(1.0, |objective| objective.target))
     }
 
+    /// The matched comparison at the finest place, read once per request for the total and every breakdown.
+    async fn comparison(&self, store: &Scoped<'_>) -> Result<&[ComparisonCounts]> {
+        let rows = self
+            .shared
+            .comparison
+            .get_or_try_init(|| store.comparison_counts(&self.programs, self.starts_on, self.as_of, &self.horizons))
+            .await?;
+        Ok(rows)
+    }
+
     /// The whole program's cadence counts, read once per request.
     async fn cadence_total(&self, store: &Scoped<'_>, target: f64) -> Result<&CadenceCounts> {
         self.shared
@@ -486,8 +498,7 @@ impl ProgramMetrics {
     async fn cells(&self, store: &Scoped<'_>, dimension: Dimension) -> Result<Vec<MetricsCell>> {
         let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
         let retention_rows = store.retention_counts(program, as_of, &self.horizons, Some(dimension)).await?;
-        let comparison_rows =
-            store.comparison_counts(program, self.starts_on, as_of, &self.horizons, Some(dimension)).await?;
+        let comparison_rows = comparison_cells(self.comparison(store).await?, Some(dimension));
         let retention: Vec<(i32, Vec<RetentionCounts>)> = self
             .horizons
             .iter()
@@ -503,7 +514,8 @@ impl ProgramMetrics {
         let cadence_total = self.cadence_total(store, target).await?;
         let satisfaction = store.satisfaction_counts(program, as_of, Some(dimension)).await?;
         let respondents: i64 = satisfaction.iter().map(|cell| cell.respondents).sum();
-        let learning = store.learning_counts(program, as_of, LearningKey::Learner(dimension)).await?;
+        let learning =
+            store.learning_counts(program, as_of, &[LearningKey::Learner(dimension)]).await?.pop().unwrap_or_default();
         let learners: i64 = learning.iter().map(|cell| cell.learners).sum();
 
         let mut keys: Vec<String> = retention

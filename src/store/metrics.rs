@@ -97,6 +97,8 @@ pub struct ComparisonCounts {
     pub months: i32,
     /// The breakdown's cell (empty without one).
     pub cell: String,
+    /// Where the counted people are, as the store returns them (see [`comparison_cells`]).
+    pub place: Place,
     /// Observable participants.
     pub observable: i64,
     /// Of those, with a non-empty comparison set.
@@ -140,6 +142,70 @@ fn cell_of(dimension: Option<Dimension>, person: &str, role: &str) -> String {
         ),
         Some(Dimension::Role) => role.to_owned(),
     }
+}
+
+/// Where a person falls on every dimension at once: the finest grain the comparison is counted
+/// at, from which the total and any breakdown are sums.
+#[derive(Debug, Clone, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct Place {
+    /// Department (empty when unknown).
+    pub department: String,
+    /// Generation (empty when undeclared).
+    pub generation: String,
+    /// Level band.
+    pub level_band: String,
+    /// MENTOR or MENTEE; empty for a non-participant.
+    pub role: String,
+}
+
+impl Place {
+    /// The cell of a breakdown by `dimension` (empty without one).
+    pub fn cell(&self, dimension: Option<Dimension>) -> &str {
+        match dimension {
+            None => "",
+            Some(Dimension::Department) => &self.department,
+            Some(Dimension::Generation) => &self.generation,
+            Some(Dimension::LevelBand) => &self.level_band,
+            Some(Dimension::Role) => &self.role,
+        }
+    }
+
+    fn read(row: &QueryResult) -> Result<Place> {
+        Ok(Place {
+            department: text(row, "department")?,
+            generation: text(row, "generation")?,
+            level_band: text(row, "level_band_cell")?,
+            role: text(row, "role")?,
+        })
+    }
+}
+
+/// `rows` (at the finest place) summed per horizon and cell of `dimension`, in cell order.
+/// Crude counts sum only over cells non-participants have (none for roles).
+pub fn comparison_cells(rows: &[ComparisonCounts], dimension: Option<Dimension>) -> Vec<ComparisonCounts> {
+    let mut cells: std::collections::BTreeMap<(i32, String), ComparisonCounts> = std::collections::BTreeMap::new();
+    for row in rows {
+        let cell = row.place.cell(dimension).to_owned();
+        let crude_counts = dimension != Some(Dimension::Role);
+        let participant = !row.place.role.is_empty();
+        if !participant && !crude_counts {
+            continue;
+        }
+        let sum = cells.entry((row.months, cell.clone())).or_insert_with(|| ComparisonCounts {
+            months: row.months,
+            cell,
+            ..Default::default()
+        });
+        sum.observable += row.observable;
+        sum.matched += row.matched;
+        sum.retained += row.retained;
+        sum.comparison += row.comparison;
+        sum.difference += row.difference;
+        sum.difference_squared += row.difference_squared;
+        sum.crude_base += row.crude_base;
+        sum.crude_retained += row.crude_retained;
+    }
+    cells.into_values().collect()
 }
 
 fn text(row: &QueryResult, column: &str) -> Result<String> {
@@ -375,8 +441,9 @@ impl Scoped<'_> {
     }
 
     /// The matched comparison at each of `horizons` for `programs` (the first starting on
-    /// `starts_on`) as of `as_of`: one row per horizon and cell of the participants, with the
-    /// crude rate per cell of the non-participants (role cells have none).
+    /// `starts_on`) as of `as_of`, at the finest place: rows of participants (with a role) and
+    /// rows of the crude rate's non-participants (without one). [`comparison_cells`] sums them
+    /// into the total or any breakdown, so one request counts once whatever it shows.
     ///
     /// A participant's comparison set is found through the `people_stratum` index: same
     /// department, generation and level band, hired inside the date range that gives the same
@@ -388,7 +455,6 @@ impl Scoped<'_> {
         starts_on: NaiveDate,
         as_of: NaiveDate,
         horizons: &[i32],
-        dimension: Option<Dimension>,
     ) -> Result<Vec<ComparisonCounts>> {
         if horizons.is_empty() {
             return Ok(Vec::new());
@@ -415,7 +481,7 @@ impl Scoped<'_> {
             .clone()
             .map(|slot| format!(", SUM(CASE WHEN np.left_on IS NULL OR np.left_on >= o.horizon_{slot} THEN 1 ELSE 0 END) AS stayed_{slot}"))
             .collect();
-        let own_cell = cell_of(dimension, "pe", "pa.role");
+        let level_band = cell_of(Some(Dimension::LevelBand), "pe", "");
         let real = |expression: &str| dialect.real(expression);
         let figures: String = slots
             .clone()
@@ -468,7 +534,8 @@ impl Scoped<'_> {
              ), participants AS (
                SELECT person_id, MIN(role) AS role, MIN(started_on) AS anchor FROM sides GROUP BY person_id
              ), banded AS (
-               SELECT pa.person_id, pa.anchor, {own_cell} AS cell, COALESCE(pe.department, '') AS department,
+               SELECT pa.person_id, pa.anchor, pa.role, {level_band} AS level_band_cell,
+                      COALESCE(pe.department, '') AS department,
                       COALESCE(pe.generation, '') AS generation, (pe.level - 1) / 3 AS level_band,
                       pe.hired_on, pe.left_on, {years} AS years
                  FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
@@ -487,9 +554,9 @@ impl Scoped<'_> {
                 WHERE o.hired_on IS NULL AND o.horizon_{earliest} <= $3
                 GROUP BY o.person_id
              )
-             SELECT o.cell{figures}
+             SELECT o.department, o.generation, o.level_band_cell, o.role{figures}
                FROM observable o LEFT JOIN pool ON pool.person_id = o.person_id
-              GROUP BY o.cell ORDER BY o.cell"
+              GROUP BY o.department, o.generation, o.level_band_cell, o.role"
         );
         let rows = self.aggregate(programs, &sql, values).await?;
         let mut counts = Vec::with_capacity(rows.len() * horizons.len());
@@ -502,7 +569,8 @@ impl Scoped<'_> {
                 };
                 counts.push(ComparisonCounts {
                     months: *months,
-                    cell: text(row, "cell")?,
+                    cell: String::new(),
+                    place: Place::read(row)?,
                     observable: count(row, &format!("observable_{slot}"))?,
                     matched: count(row, &format!("matched_{slot}"))?,
                     retained: real(format!("retained_{slot}"))?,
@@ -514,37 +582,25 @@ impl Scoped<'_> {
                 });
             }
         }
-        for crude in self.crude_counts(programs, starts_on, as_of, horizons, dimension).await? {
-            match counts.iter_mut().find(|row| row.months == crude.months && row.cell == crude.cell) {
-                Some(row) => {
-                    row.crude_base = crude.crude_base;
-                    row.crude_retained = crude.crude_retained;
-                }
-                None => counts.push(crude),
-            }
-        }
+        counts.extend(self.crude_counts(programs, starts_on, as_of, horizons).await?);
         Ok(counts)
     }
 
     /// The crude rate's counts: non-participants employed on `starts_on`, and of those employed on
-    /// `starts_on` + each horizon that is on or before `as_of`; one row per horizon and cell.
+    /// `starts_on` + each horizon that is on or before `as_of`; one row per horizon and place.
     async fn crude_counts(
         &self,
         programs: &[i64],
         starts_on: NaiveDate,
         as_of: NaiveDate,
         horizons: &[i32],
-        dimension: Option<Dimension>,
     ) -> Result<Vec<ComparisonCounts>> {
-        if dimension == Some(Dimension::Role) {
-            return Ok(Vec::new());
-        }
         let dialect = self.dialect();
         let mut values: Vec<Value> = vec![self.org.into(), as_of.into(), starts_on.into()];
         let horizon_rows = self.horizon_rows(horizons, &mut values);
         let first_day = dialect.date_parameter("$4");
         let day = dialect.add_months(&first_day, "h.months");
-        let cell = cell_of(dimension, "np", "''");
+        let level_band = cell_of(Some(Dimension::LevelBand), "np", "");
         let sql = format!(
             "WITH started AS (
                SELECT mentor_person_id, mentee_person_id FROM matches
@@ -554,17 +610,18 @@ impl Scoped<'_> {
              ), horizons AS ({horizon_rows}), days AS (
                SELECT h.months, {day} AS day FROM horizons h
              ), base AS (
-               SELECT {cell} AS cell, np.left_on FROM people np
+               SELECT COALESCE(np.department, '') AS department, COALESCE(np.generation, '') AS generation,
+                      {level_band} AS level_band_cell, np.left_on FROM people np
                 WHERE np.org_id = $1
                   AND (np.hired_on IS NULL OR np.hired_on <= {first_day})
                   AND (np.left_on IS NULL OR np.left_on >= {first_day})
                   AND np.id NOT IN (SELECT person_id FROM ever)
              )
-             SELECT d.months, b.cell, COUNT(*) AS crude_base,
+             SELECT d.months, b.department, b.generation, b.level_band_cell, '' AS role, COUNT(*) AS crude_base,
                     CAST(SUM(CASE WHEN b.left_on IS NULL OR b.left_on >= d.day THEN 1 ELSE 0 END) AS BIGINT)
                       AS crude_stayed
                FROM base b CROSS JOIN days d WHERE d.day <= $3
-              GROUP BY d.months, b.cell ORDER BY d.months, b.cell"
+              GROUP BY d.months, b.department, b.generation, b.level_band_cell"
         );
         self.aggregate(programs, &sql, values)
             .await?
@@ -572,7 +629,7 @@ impl Scoped<'_> {
             .map(|row| {
                 Ok(ComparisonCounts {
                     months: months(row)?,
-                    cell: text(row, "cell")?,
+                    place: Place::read(row)?,
                     crude_base: count(row, "crude_base")?,
                     crude_retained: count(row, "crude_stayed")?,
                     ..Default::default()
@@ -593,6 +650,11 @@ impl Scoped<'_> {
         let dialect = self.dialect();
         let days = dialect.days_inclusive("started_on", &dialect.earlier("COALESCE(ended_on, $3)", "$3"));
         let cell = cell_of(dimension, "pe", "side.role");
+        // The people's rows are read only when their department, generation or level places them.
+        let people = match dimension {
+            None | Some(Dimension::Role) => "",
+            Some(_) => "JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1",
+        };
         let sql = format!(
             "WITH rel AS (
                SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
@@ -601,8 +663,7 @@ impl Scoped<'_> {
                SELECT id, mentor_person_id AS person_id, 'MENTOR' AS role FROM rel
                UNION ALL SELECT id, mentee_person_id AS person_id, 'MENTEE' AS role FROM rel
              ), placed AS (
-               SELECT side.id, side.person_id, {cell} AS cell
-                 FROM side JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1
+               SELECT side.id, side.person_id, {cell} AS cell FROM side {people}
              ), rel_cell AS (
                SELECT DISTINCT placed.cell, rel.id, rel.days FROM placed JOIN rel ON rel.id = placed.id
              ), people_cell AS (
@@ -713,54 +774,79 @@ impl Scoped<'_> {
             .collect()
     }
 
-    /// Learnings of program `program_id` as of `as_of`, one row per cell of `key`.
+    /// Learnings of `programs` as of `as_of`, one list of cells per key in `keys`, all from one
+    /// pass over the programs' learnings.
     pub async fn learning_counts(
         &self,
         programs: &[i64],
         as_of: NaiveDate,
-        key: LearningKey,
-    ) -> Result<Vec<LearningCounts>> {
-        let key = match key {
-            LearningKey::Total => None,
-            LearningKey::Side => Some("l.learner_side".to_owned()),
-            LearningKey::Category => Some("s.category".to_owned()),
-            LearningKey::Skill => Some("s.name".to_owned()),
-            LearningKey::Learner(dimension) => Some(cell_of(Some(dimension), "lp", "l.learner_side")),
+        keys: &[LearningKey],
+    ) -> Result<Vec<Vec<LearningCounts>>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let learner_cell = keys.iter().find_map(|key| match key {
+            LearningKey::Learner(dimension) => Some(cell_of(Some(*dimension), "lp", "l.learner_side")),
+            _ => None,
+        });
+        // The learner's row is read only when a breakdown places them.
+        let (learner_column, learner_join) = match &learner_cell {
+            Some(cell) => (
+                format!(", {cell} AS learner_cell"),
+                "JOIN people lp ON lp.id = l.learner_person_id AND lp.org_id = $1".to_owned(),
+            ),
+            None => (String::new(), String::new()),
         };
-        // PostgreSQL refuses to group by a constant: the total is one ungrouped row.
-        let (cell, grouping) = match key {
-            Some(key) => (key.clone(), format!("GROUP BY {key} ORDER BY {key}")),
-            None => ("''".to_owned(), String::new()),
-        };
+        let figures = "COUNT(*) AS recorded, CAST(SUM(confirmed) AS BIGINT) AS confirmed, \
+                       COUNT(DISTINCT learner_person_id) AS learners";
+        let groups: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(slot, key)| {
+                let column = match key {
+                    // PostgreSQL refuses to group by a constant: the total is one ungrouped row.
+                    LearningKey::Total => {
+                        return format!("SELECT {slot} AS slot, '' AS cell, {figures} FROM program_learnings");
+                    }
+                    LearningKey::Side => "learner_side",
+                    LearningKey::Category => "category",
+                    LearningKey::Skill => "skill",
+                    LearningKey::Learner(_) => "learner_cell",
+                };
+                format!("SELECT {slot} AS slot, {column} AS cell, {figures} FROM program_learnings GROUP BY {column}")
+            })
+            .collect();
+        let groups = groups.join(" UNION ALL ");
         let sql = format!(
             "WITH rel AS (
                SELECT id FROM matches
                 WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), program_learnings AS (
+               SELECT l.learner_person_id, l.learner_side, s.category, s.name AS skill{learner_column},
+                      CASE WHEN l.confirmed_at IS NOT NULL AND l.confirmed_at < $4 THEN 1 ELSE 0 END AS confirmed
+                 FROM learnings l JOIN rel ON rel.id = l.match_id
+                 JOIN skills s ON s.id = l.skill_id AND s.org_id = $1
+                 {learner_join}
+                WHERE l.org_id = $1 AND l.created_at < $4
              )
-             SELECT {cell} AS cell, COUNT(*) AS recorded,
-                    CAST(SUM(CASE WHEN l.confirmed_at IS NOT NULL AND l.confirmed_at < $4 THEN 1 ELSE 0 END) AS BIGINT) AS confirmed,
-                    COUNT(DISTINCT l.learner_person_id) AS learners
-               FROM learnings l JOIN rel ON rel.id = l.match_id
-               JOIN skills s ON s.id = l.skill_id AND s.org_id = $1
-               JOIN people lp ON lp.id = l.learner_person_id AND lp.org_id = $1
-              WHERE l.org_id = $1 AND l.created_at < $4
-              {grouping}"
+             SELECT slot, cell, recorded, confirmed, learners FROM ({groups}) grouped ORDER BY slot, cell"
         );
         let values = vec![self.org.into(), as_of.into(), end_of(as_of).into()];
-        self.aggregate(programs, &sql, values)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(LearningCounts {
-                    key: row
-                        .try_get::<String>("", "cell")
-                        .map_err(|error| Error::Internal(format!("metrics column cell: {error}")))?,
-                    recorded: count(row, "recorded")?,
-                    confirmed: count(row, "confirmed")?,
-                    learners: count(row, "learners")?,
-                })
-            })
-            .collect()
+        let mut cells: Vec<Vec<LearningCounts>> = vec![Vec::new(); keys.len()];
+        for row in self.aggregate(programs, &sql, values).await? {
+            let slot =
+                row.try_get::<i32>("", "slot").map_err(|error| Error::Internal(format!("metrics slot: {error}")))?;
+            let counts = LearningCounts {
+                key: text(&row, "cell")?,
+                recorded: count(&row, "recorded")?,
+                confirmed: count(&row, "confirmed")?,
+                learners: count(&row, "learners")?,
+            };
+            if let Some(list) = usize::try_from(slot).ok().and_then(|slot| cells.get_mut(slot)) {
+                list.push(counts);
+            }
+        }
+        Ok(cells)
     }
 
     /// Confirmed learnings of each mentee recorded within `window_months` of their anchor, against `target`.

@@ -6,6 +6,8 @@ use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
+use reverse_mentoring::store::metrics::comparison_cells;
+
 use crate::common::{TestApp, row_number};
 
 /// A small deterministic generator (xorshift), so every run draws the same organisations.
@@ -312,10 +314,10 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
         }
 
         let horizons = [1, 3, 12];
-        let comparison = store
-            .comparison_counts(&[org.program], date("2025-01-01"), as_of, &horizons, None)
-            .await
-            .expect("comparison");
+        let comparison = comparison_cells(
+            &store.comparison_counts(&[org.program], date("2025-01-01"), as_of, &horizons).await.expect("comparison"),
+            None,
+        );
         for months in horizons {
             let got = comparison.iter().find(|row| row.months == months).expect("a row per horizon");
             let (observable, matched, retained, share, difference, squared) =
