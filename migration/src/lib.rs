@@ -8,6 +8,7 @@ mod m20261122_000003_relationship_records;
 mod m20261202_000004_records_in_time;
 mod m20261202_000005_org_settings;
 mod m20261202_000006_metrics_indexes;
+mod m20261202_000007_pseudonym_key;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_records_in_time::Migration),
             Box::new(m20261202_000005_org_settings::Migration),
             Box::new(m20261202_000006_metrics_indexes::Migration),
+            Box::new(m20261202_000007_pseudonym_key::Migration),
         ]
     }
 }

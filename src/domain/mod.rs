@@ -8,6 +8,7 @@ pub mod matching;
 pub mod metrics;
 pub mod person;
 pub mod program;
+pub mod pseudonym;
 pub mod record;
 pub mod relationship;
 pub mod skill;

@@ -1,13 +1,13 @@
 //! The GraphQL schema: one module per domain area, merged into one Query and one Mutation.
 
-mod access;
-mod admission;
+pub(crate) mod access;
+pub(crate) mod admission;
 mod audit;
 mod connection;
 mod due;
 mod enrollments;
 mod enums;
-mod ids;
+pub(crate) mod ids;
 mod loaders;
 mod matches;
 mod metrics;

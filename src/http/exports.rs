@@ -3,6 +3,11 @@
 //! answer as RFC 4180 CSV in a tidy layout: one row per figure, cell and measure.
 //!
 //! `GET /exports/programs/{id}/metrics.csv?asOf=YYYY-MM-DD&horizons=3,6,12&by=DEPARTMENT`
+//!
+//! One row per relationship goes straight to the store, page by page, and is streamed:
+//! `GET /exports/programs/{id}/relationships.csv?asOf=YYYY-MM-DD`. People appear as keyed
+//! pseudonyms, and their department, level band and generation only as far as the
+//! organisation's smallest group shares them (`domain::pseudonym`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,7 +17,20 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::graphql::{Media, admit, error_response, run_for};
+use crate::domain::pseudonym::{self, Traits};
 use crate::error::Error;
+use crate::graphql::access::READERS;
+use crate::graphql::ids::{self, Kind};
+use crate::store::metrics::RelationshipRow;
+
+/// Relationships read per page while streaming the row-level export.
+const PAGE: u64 = 500;
+
+/// The row-level export's columns.
+const RELATIONSHIP_COLUMNS: &str = "relationship,mentor,mentee,mentor_department,mentor_level_band,\
+mentor_generation,mentee_department,mentee_level_band,mentee_generation,started_on,ended_on,status,meetings,\
+hours,learnings_recorded,learnings_confirmed,mentor_satisfaction,mentor_confidence,mentee_satisfaction,\
+mentee_confidence\r\n";
 
 /// The figures of `programMetrics`, as the export reads them.
 const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!], $by: MetricsDimension!, $split: Boolean!) {
@@ -91,6 +109,161 @@ pub async fn program_metrics(
         .headers_mut()
         .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"program-metrics.csv\""));
     response
+}
+
+/// The row-level export's query string.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipParams {
+    /// The day evaluated (default today).
+    as_of: Option<String>,
+}
+
+/// One row per relationship of a program as CSV, streamed page by page.
+pub async fn program_relationships(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(program_id): Path<String>,
+    Query(params): Query<RelationshipParams>,
+) -> Response {
+    let media = Media::Json;
+    let viewer = match admit(&state, &headers, media) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return *refusal,
+    };
+    match relationship_export(&state, &viewer, &program_id, params).await {
+        Ok(export) => {
+            let stream = futures_util::stream::unfold(Some(export), move |export| async move {
+                let mut export = export?;
+                match export.next_chunk().await {
+                    Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(chunk), Some(export))),
+                    Ok(None) => None,
+                    // The status line has gone: the client sees the body cut short.
+                    Err(error) => {
+                        tracing::error!(?error, "the relationships export failed part way");
+                        Some((Err(std::io::Error::other(error.message().to_owned())), None))
+                    }
+                }
+            });
+            let mut response = axum::body::Body::from_stream(stream).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"program-relationships.csv\""),
+            );
+            response
+        }
+        Err(error) => {
+            let status = match &error {
+                Error::NotFound(_) => StatusCode::NOT_FOUND,
+                Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            error_response(status, media, &error)
+        }
+    }
+}
+
+/// What streaming the row-level export needs between pages.
+struct RelationshipExport {
+    state: AppState,
+    org: String,
+    program: i64,
+    as_of: chrono::NaiveDate,
+    key: Vec<u8>,
+    shown: std::collections::BTreeMap<Traits, Traits>,
+    /// The last relationship written, or none before the header.
+    after: Option<i64>,
+    done: bool,
+}
+
+/// Checks the caller and the program and prepares the export; nothing is written yet.
+async fn relationship_export(
+    state: &AppState,
+    viewer: &crate::auth::Viewer,
+    program_id: &str,
+    params: RelationshipParams,
+) -> Result<RelationshipExport, Error> {
+    viewer.require(READERS, "exporting relationships")?;
+    let program = ids::decode("program id", &async_graphql::ID(program_id.to_owned()), Kind::Program)?;
+    let as_of = match params.as_of.as_deref() {
+        Some(text) => text.parse().map_err(|_| {
+            Error::BadInput(format!("asOf: '{}' is not a date (YYYY-MM-DD)", crate::graphql::admission::short(text)))
+        })?,
+        None => crate::store::today(),
+    };
+    state.store.scoped(&viewer.org, "system").apply_due_departures().await?;
+    let store = state.store.scoped(&viewer.org, &viewer.subject);
+    store.program(program).await?.ok_or_else(|| Error::not_found("program"))?;
+    let min_group_size = usize::try_from(store.org_settings().await?.min_group_size).unwrap_or(usize::MAX);
+    let people = store.relationship_people(program, as_of).await?;
+    Ok(RelationshipExport {
+        state: state.clone(),
+        org: viewer.org.clone(),
+        program,
+        as_of,
+        key: store.pseudonym_key().await?,
+        shown: pseudonym::generalised(&people, min_group_size),
+        after: None,
+        done: false,
+    })
+}
+
+impl RelationshipExport {
+    /// The header, then one page of rows per call, then nothing.
+    async fn next_chunk(&mut self) -> Result<Option<String>, Error> {
+        let Some(after) = self.after else {
+            self.after = Some(0);
+            return Ok(Some(RELATIONSHIP_COLUMNS.to_owned()));
+        };
+        if self.done {
+            return Ok(None);
+        }
+        let store = self.state.store.scoped(&self.org, "export");
+        let rows = store.relationship_rows(self.program, self.as_of, after, PAGE).await?;
+        self.done = (rows.len() as u64) < PAGE;
+        let Some(last) = rows.last() else { return Ok(None) };
+        self.after = Some(last.id);
+        let mut out = Rows(String::new());
+        for row in &rows {
+            self.write(&mut out, row);
+        }
+        Ok(Some(out.0))
+    }
+
+    fn write(&self, out: &mut Rows, row: &RelationshipRow) {
+        let withheld = || std::array::from_fn(|_| pseudonym::WITHHELD.to_owned());
+        let shown = |traits: &Traits| self.shown.get(traits).cloned().unwrap_or_else(withheld);
+        let (mentor, mentee) = (shown(&row.mentor_traits), shown(&row.mentee_traits));
+        let answer = |latest: Option<(i64, i64)>, pick: fn((i64, i64)) -> i64| {
+            latest.map(|answer| pick(answer).to_string()).unwrap_or_default()
+        };
+        let fields = [
+            pseudonym::pseudonym(&self.key, "relationship", row.id),
+            pseudonym::pseudonym(&self.key, "person", row.mentor),
+            pseudonym::pseudonym(&self.key, "person", row.mentee),
+            mentor[0].clone(),
+            mentor[1].clone(),
+            mentor[2].clone(),
+            mentee[0].clone(),
+            mentee[1].clone(),
+            mentee[2].clone(),
+            row.started_on.to_string(),
+            row.ended_on.map(|day| day.to_string()).unwrap_or_default(),
+            row.status.clone(),
+            row.meetings.to_string(),
+            (row.minutes as f64 / 60.0).to_string(),
+            row.learnings_recorded.to_string(),
+            row.learnings_confirmed.to_string(),
+            answer(row.mentor_latest, |(satisfaction, _)| satisfaction),
+            answer(row.mentor_latest, |(_, confidence)| confidence),
+            answer(row.mentee_latest, |(satisfaction, _)| satisfaction),
+            answer(row.mentee_latest, |(_, confidence)| confidence),
+        ];
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        out.row(&fields);
+    }
 }
 
 fn parse_horizons(text: &str) -> Result<Vec<i32>, Error> {

@@ -56,6 +56,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/exports/programs/{id}/metrics.csv", get(exports::program_metrics))
+        .route("/exports/programs/{id}/relationships.csv", get(exports::program_relationships))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))

@@ -938,6 +938,161 @@ impl Scoped<'_> {
     }
 }
 
+/// One relationship as the row-level export shows it, before pseudonyms and generalisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationshipRow {
+    /// The relationship's row id (the keyset of the export's pages).
+    pub id: i64,
+    /// The mentor's and the mentee's row ids.
+    pub mentor: i64,
+    /// The mentee's row id.
+    pub mentee: i64,
+    /// The mentor's department, level band and generation (empty when unknown).
+    pub mentor_traits: [String; 3],
+    /// The mentee's.
+    pub mentee_traits: [String; 3],
+    /// First and last day (none while running).
+    pub started_on: NaiveDate,
+    /// The last day, when it ended on or before the day evaluated.
+    pub ended_on: Option<NaiveDate>,
+    /// ACTIVE, COMPLETED or ENDED_EARLY as of the day evaluated.
+    pub status: String,
+    /// Meetings held on or before the day, and their minutes.
+    pub meetings: i64,
+    /// Minutes of those meetings.
+    pub minutes: i64,
+    /// Learnings recorded on or before the day, and of those confirmed by then.
+    pub learnings_recorded: i64,
+    /// Confirmed by the day.
+    pub learnings_confirmed: i64,
+    /// Each side's latest answer as of the day: (satisfaction, confidence).
+    pub mentor_latest: Option<(i64, i64)>,
+    /// The mentee's.
+    pub mentee_latest: Option<(i64, i64)>,
+}
+
+impl Scoped<'_> {
+    /// The people of `program`'s relationships started on or before `as_of`, one entry per person
+    /// (department, level band, generation): what the export's generalisation counts.
+    pub async fn relationship_people(&self, program: i64, as_of: NaiveDate) -> Result<Vec<[String; 3]>> {
+        let band = cell_of(Some(Dimension::LevelBand), "pe", "");
+        let sql = format!(
+            "WITH rel AS (
+               SELECT mentor_person_id, mentee_person_id FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), participants AS (
+               SELECT mentor_person_id AS person_id FROM rel UNION SELECT mentee_person_id FROM rel
+             )
+             SELECT COALESCE(pe.department, '') AS department, {band} AS band,
+                    COALESCE(pe.generation, '') AS generation
+               FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1"
+        );
+        let values = vec![self.org.into(), as_of.into()];
+        self.aggregate(&[program], &sql, values)
+            .await?
+            .iter()
+            .map(|row| Ok([text(row, "department")?, text(row, "band")?, text(row, "generation")?]))
+            .collect()
+    }
+
+    /// Up to `limit` relationships of `program` started on or before `as_of`, with ids after
+    /// `after`, in id order: each with its counts as of that day.
+    pub async fn relationship_rows(
+        &self,
+        program: i64,
+        as_of: NaiveDate,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<RelationshipRow>> {
+        let (mentor_band, mentee_band) =
+            (cell_of(Some(Dimension::LevelBand), "mp", ""), cell_of(Some(Dimension::LevelBand), "ep", ""));
+        let latest = |person: &str, column: &str| {
+            format!(
+                "(SELECT f.{column} FROM feedback f WHERE f.match_id = m.id AND f.respondent_person_id = m.{person}
+                   AND f.org_id = $1 AND f.submitted_at < $4 ORDER BY f.submitted_at DESC, f.id DESC LIMIT 1)"
+            )
+        };
+        let (mentor_satisfaction, mentor_confidence, mentee_satisfaction, mentee_confidence) = (
+            latest("mentor_person_id", "satisfaction"),
+            latest("mentor_person_id", "confidence"),
+            latest("mentee_person_id", "satisfaction"),
+            latest("mentee_person_id", "confidence"),
+        );
+        let sql = format!(
+            "SELECT m.id, m.mentor_person_id, m.mentee_person_id, m.started_on,
+                    CASE WHEN m.ended_on <= $3 THEN m.ended_on END AS ended_on,
+                    CASE WHEN m.ended_on IS NULL OR m.ended_on > $3 THEN 'ACTIVE' ELSE m.status END AS status,
+                    COALESCE(mp.department, '') AS mentor_department, {mentor_band} AS mentor_band,
+                    COALESCE(mp.generation, '') AS mentor_generation,
+                    COALESCE(ep.department, '') AS mentee_department, {mentee_band} AS mentee_band,
+                    COALESCE(ep.generation, '') AS mentee_generation,
+                    (SELECT COUNT(*) FROM meetings x WHERE x.match_id = m.id AND x.org_id = $1 AND x.held_at < $4)
+                      AS meetings,
+                    (SELECT CAST(SUM(x.minutes) AS BIGINT) FROM meetings x
+                      WHERE x.match_id = m.id AND x.org_id = $1 AND x.held_at < $4) AS minutes,
+                    (SELECT COUNT(*) FROM learnings l WHERE l.match_id = m.id AND l.org_id = $1 AND l.created_at < $4)
+                      AS learnings_recorded,
+                    (SELECT COUNT(*) FROM learnings l WHERE l.match_id = m.id AND l.org_id = $1 AND l.created_at < $4
+                        AND l.confirmed_at IS NOT NULL AND l.confirmed_at < $4) AS learnings_confirmed,
+                    CAST({mentor_satisfaction} AS BIGINT) AS mentor_satisfaction,
+                    CAST({mentor_confidence} AS BIGINT) AS mentor_confidence,
+                    CAST({mentee_satisfaction} AS BIGINT) AS mentee_satisfaction,
+                    CAST({mentee_confidence} AS BIGINT) AS mentee_confidence
+               FROM matches m
+               JOIN people mp ON mp.id = m.mentor_person_id AND mp.org_id = $1
+               JOIN people ep ON ep.id = m.mentee_person_id AND ep.org_id = $1
+              WHERE m.org_id = $1 AND m.program_id = $2 AND m.status IN {STARTED} AND m.started_on <= $3
+                AND m.id > $5
+              ORDER BY m.id LIMIT $6"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let values = vec![self.org.into(), as_of.into(), end_of(as_of).into(), after.into(), limit.into()];
+        let rows = self.aggregate(&[program], &sql, values).await?;
+        let id = |row: &QueryResult, column: &str| {
+            row.try_get::<i64>("", column).map_err(|error| Error::Internal(format!("export column {column}: {error}")))
+        };
+        let answer = |row: &QueryResult, person: &str| -> Result<Option<(i64, i64)>> {
+            let read = |column: String| {
+                row.try_get::<Option<i64>>("", &column)
+                    .map_err(|error| Error::Internal(format!("export column {column}: {error}")))
+            };
+            Ok(read(format!("{person}_satisfaction"))?.zip(read(format!("{person}_confidence"))?))
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(RelationshipRow {
+                    id: id(row, "id")?,
+                    mentor: id(row, "mentor_person_id")?,
+                    mentee: id(row, "mentee_person_id")?,
+                    mentor_traits: [
+                        text(row, "mentor_department")?,
+                        text(row, "mentor_band")?,
+                        text(row, "mentor_generation")?,
+                    ],
+                    mentee_traits: [
+                        text(row, "mentee_department")?,
+                        text(row, "mentee_band")?,
+                        text(row, "mentee_generation")?,
+                    ],
+                    started_on: row
+                        .try_get::<NaiveDate>("", "started_on")
+                        .map_err(|error| Error::Internal(format!("export column started_on: {error}")))?,
+                    ended_on: row
+                        .try_get::<Option<NaiveDate>>("", "ended_on")
+                        .map_err(|error| Error::Internal(format!("export column ended_on: {error}")))?,
+                    status: text(row, "status")?,
+                    meetings: count(row, "meetings")?,
+                    minutes: count(row, "minutes")?,
+                    learnings_recorded: count(row, "learnings_recorded")?,
+                    learnings_confirmed: count(row, "learnings_confirmed")?,
+                    mentor_latest: answer(row, "mentor")?,
+                    mentee_latest: answer(row, "mentee")?,
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::over_programs;

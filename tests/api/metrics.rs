@@ -646,3 +646,71 @@ async fn org_metrics_measure_several_programs_together_and_filter_them() {
     let globex = app.as_admin("globex").gql(query, json!({ "d": AS_OF })).await.data()["orgMetrics"].clone();
     assert_eq!(globex["programs"], 0, "another organisation's programs are not counted");
 }
+
+#[tokio::test]
+async fn the_relationships_export_is_one_pseudonymous_row_per_relationship() {
+    let app = TestApp::spawn().await;
+    let program = recorded_fixture(&app).await;
+    // All four mentors in a department a spreadsheet would run as a formula: shared by four
+    // people, so it is shown (neutralised), unlike a name only one person has.
+    let renamed: Vec<Value> = (1..=4).map(|n| person(&format!("M{n}"), &format!("Mentor {n}"), "=cmd", 2)).collect();
+    app.as_admin("acme").upsert_people(Value::Array(renamed)).await;
+    let analyst = app.as_role("acme", Role::Analyst);
+    let path = format!("/exports/programs/{program}/relationships.csv?asOf={AS_OF}");
+    let (status, content_type, body) = export(&app, &analyst.token, &path).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/csv; charset=utf-8"), "{body}");
+    let lines: Vec<&str> = body.trim_end_matches("\r\n").split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "relationship,mentor,mentee,mentor_department,mentor_level_band,mentor_generation,mentee_department,\
+         mentee_level_band,mentee_generation,started_on,ended_on,status,meetings,hours,learnings_recorded,\
+         learnings_confirmed,mentor_satisfaction,mentor_confidence,mentee_satisfaction,mentee_confidence"
+    );
+    let rows: Vec<Vec<&str>> = lines[1..].iter().map(|line| line.split(',').collect()).collect();
+    // Worked out from the fixture as of 2026-11-30 (see `meetings`, `learnings`, `answers`): r1
+    // ended early with E1's one confirmed learning; r2 has three meetings (120 min), four
+    // learnings recorded and three confirmed (TikTok was confirmed on Dec 1), E2's latest answer
+    // 5/4 and M2's 4/5; r3 three meetings of 45 min, M3's learning recorded Dec 1 not yet
+    // counted, M3's latest answer by then 1/1 (the Dec 2 one is later); r4 one 30-minute
+    // meeting and M4's two answers at the same time, the later row (4/4) the latest.
+    let expected = [
+        ["2026-01-31", "2026-02-27", "ENDED_EARLY", "0", "0", "1", "1", "", "", "", ""],
+        ["2026-08-31", "", "ACTIVE", "3", "2", "4", "3", "4", "5", "5", "4"],
+        ["2026-09-15", "", "ACTIVE", "3", "2.25", "1", "1", "1", "1", "3", "2"],
+        ["2026-11-15", "", "ACTIVE", "1", "0.5", "1", "0", "4", "4", "", ""],
+    ];
+    assert_eq!(rows.len(), expected.len(), "{body}");
+    for (row, expected) in rows.iter().zip(expected) {
+        assert_eq!(row[9..], expected, "{body}");
+        assert_eq!(row[3..9], ["'=cmd", "1-3", "", "Finance", "10-12", ""], "{body}");
+        assert!(row[0].starts_with("R-") && row[1].starts_with("P-") && row[2].starts_with("P-"), "{body}");
+    }
+    let keys: std::collections::BTreeSet<&str> = rows.iter().flat_map(|row| row[..3].to_vec()).collect();
+    assert_eq!(keys.len(), 12, "every relationship and person has a key of its own: {body}");
+    assert!(!body.contains("Mentor") && !body.contains("@example.com"), "no names or e-mails: {body}");
+    let (_, _, again) = export(&app, &analyst.token, &path).await;
+    assert_eq!(again, body, "pseudonyms stay the same from one export to the next");
+
+    // With groups of five, the four mentors and four mentees show none of their attributes.
+    app.as_admin("acme")
+        .gql("mutation { updateOrgSettings(minGroupSize: 5) { minGroupSize } }", json!({}))
+        .await
+        .data();
+    let (_, _, body) = export(&app, &analyst.token, &path).await;
+    for line in body.trim_end_matches("\r\n").split("\r\n").skip(1) {
+        let row: Vec<&str> = line.split(',').collect();
+        assert_eq!(row[3..9], ["*"; 6], "{body}");
+    }
+
+    let (status, _, body) = export(&app, &app.as_participant("acme", "M2").token, &path).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("\"FORBIDDEN\""), "{body}");
+    let (status, _, body) = export(&app, &app.as_admin("globex").token, &path).await;
+    assert_eq!(status, 404, "another organisation's program is not found: {body}");
+    let (status, _, body) =
+        export(&app, &analyst.token, &format!("/exports/programs/{program}/relationships.csv?asOf=soon")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BAD_USER_INPUT"), "{body}");
+    let (status, _, body) = export(&app, "not-a-token", &path).await;
+    assert_eq!(status, 401, "{body}");
+}

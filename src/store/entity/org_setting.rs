@@ -12,6 +12,8 @@ pub struct Model {
     pub min_group_size: i32,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// Hex secret for pseudonymous keys in row-level exports (created on the first export).
+    pub pseudonym_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
