@@ -9,6 +9,7 @@ mod m20261202_000004_records_in_time;
 mod m20261202_000005_org_settings;
 mod m20261202_000006_metrics_indexes;
 mod m20261202_000007_pseudonym_key;
+mod m20261202_000008_analytics_views;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_org_settings::Migration),
             Box::new(m20261202_000006_metrics_indexes::Migration),
             Box::new(m20261202_000007_pseudonym_key::Migration),
+            Box::new(m20261202_000008_analytics_views::Migration),
         ]
     }
 }

@@ -714,3 +714,149 @@ async fn the_relationships_export_is_one_pseudonymous_row_per_relationship() {
     let (status, _, body) = export(&app, "not-a-token", &path).await;
     assert_eq!(status, 401, "{body}");
 }
+
+/// The `analytics` views' rows for one program, as JSON objects.
+async fn view_rows(app: &TestApp, view: &str, program: i64) -> Vec<Value> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.store.connection();
+    let sql = format!("SELECT row_to_json(v)::text AS row FROM analytics.{view} v WHERE program_id = $1");
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, [program.into()]);
+    db.query_all_raw(statement)
+        .await
+        .expect("query the view")
+        .iter()
+        .map(|row| serde_json::from_str(&row.try_get::<String>("", "row").expect("row")).expect("json"))
+        .collect()
+}
+
+#[track_caller]
+fn same(view: &Value, graphql: &Value, what: &str) {
+    match (view.as_f64(), graphql.as_f64()) {
+        (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{what}: view {a} != GraphQL {b}"),
+        _ => assert_eq!(view, graphql, "{what}"),
+    }
+}
+
+#[tokio::test]
+async fn the_analytics_views_give_the_numbers_graphql_gives() {
+    let app = TestApp::spawn().await;
+    let program = recorded_fixture(&app).await;
+    if app.store.connection().get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        // The views are for BI tools on the production database: SQLite has none.
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = app.store.connection();
+        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE name LIKE '%analytics%'";
+        let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("query");
+        assert_eq!(rows[0].try_get::<i64>("", "n").expect("n"), 0);
+        return;
+    }
+    // Both evaluate as of today, GraphQL by default and the views always.
+    let query = "query($p: ID!) { programMetrics(programId: $p) {
+      retention { months observable retained rate suppressed byRole { role observable retained rate suppressed } }
+      matchedComparison { months matched unmatched participantRate comparisonRate difference intervalLow intervalHigh
+                          crudeRate suppressed }
+      cadence { relationships meetings hours activeMonths meetingsPerActiveMonth hoursPerActiveMonth
+                eligibleRelationships target shareReachingTarget suppressed }
+      skillsLearned { recorded confirmed learners suppressed }
+      satisfaction { answers respondents averageSatisfaction averageConfidence shareSatisfied shareConfident suppressed } } }";
+    let metrics =
+        app.as_role("acme", Role::Analyst).gql(query, json!({ "p": program })).await.data()["programMetrics"].clone();
+    let id = row_number(&program);
+    let shown = |figure: &Value| figure["suppressed"] == json!(false);
+
+    let retention = view_rows(&app, "retention", id).await;
+    assert_eq!(retention.len(), 9, "three horizons, ALL and both roles: {retention:?}");
+    for figure in metrics["retention"].as_array().expect("retention") {
+        let months = &figure["months"];
+        let row = |role: &str| {
+            retention.iter().find(|row| &row["months"] == months && row["role"] == json!(role)).expect("row").clone()
+        };
+        for field in ["observable", "retained", "rate", "suppressed"] {
+            same(&row("ALL")[field], &figure[field], &format!("retention {months} {field}"));
+        }
+        for cell in figure["byRole"].as_array().expect("byRole") {
+            let role = cell["role"].as_str().expect("role");
+            for field in ["observable", "retained", "rate", "suppressed"] {
+                same(&row(role)[field], &cell[field], &format!("retention {months} {role} {field}"));
+            }
+        }
+    }
+    let comparison = view_rows(&app, "matched_comparison", id).await;
+    let fields = [
+        ("matched", "matched"),
+        ("unmatched", "unmatched"),
+        ("participant_rate", "participantRate"),
+        ("comparison_rate", "comparisonRate"),
+        ("difference", "difference"),
+        ("interval_low", "intervalLow"),
+        ("interval_high", "intervalHigh"),
+        ("crude_rate", "crudeRate"),
+        ("suppressed", "suppressed"),
+    ];
+    for figure in metrics["matchedComparison"].as_array().expect("matchedComparison") {
+        let row = comparison.iter().find(|row| row["months"] == figure["months"]).expect("a row per horizon");
+        for (column, field) in fields {
+            same(&row[column], &figure[field], &format!("matched comparison {} {field}", figure["months"]));
+        }
+    }
+    let checks = [
+        (
+            "cadence",
+            "cadence",
+            vec![
+                ("relationships", "relationships"),
+                ("meetings", "meetings"),
+                ("hours", "hours"),
+                ("active_months", "activeMonths"),
+                ("meetings_per_active_month", "meetingsPerActiveMonth"),
+                ("hours_per_active_month", "hoursPerActiveMonth"),
+                ("eligible_relationships", "eligibleRelationships"),
+                ("target", "target"),
+                ("share_reaching_target", "shareReachingTarget"),
+                ("suppressed", "suppressed"),
+            ],
+        ),
+        (
+            "skills_learned",
+            "skillsLearned",
+            vec![
+                ("recorded", "recorded"),
+                ("confirmed", "confirmed"),
+                ("learners", "learners"),
+                ("suppressed", "suppressed"),
+            ],
+        ),
+        (
+            "satisfaction",
+            "satisfaction",
+            vec![
+                ("answers", "answers"),
+                ("respondents", "respondents"),
+                ("average_satisfaction", "averageSatisfaction"),
+                ("average_confidence", "averageConfidence"),
+                ("share_satisfied", "shareSatisfied"),
+                ("share_confident", "shareConfident"),
+                ("suppressed", "suppressed"),
+            ],
+        ),
+    ];
+    let mut compared_shown = 0;
+    for (view, figure, fields) in checks {
+        let rows = view_rows(&app, view, id).await;
+        assert_eq!(rows.len(), 1, "{view}: one row per program");
+        assert_eq!(rows[0]["org_id"], json!("acme"), "{view}: the program's organisation");
+        compared_shown += usize::from(shown(&metrics[figure]));
+        for (column, field) in fields {
+            same(&rows[0][column], &metrics[figure][field], &format!("{view} {field}"));
+        }
+    }
+    assert_eq!(compared_shown, 3, "the fixture shows cadence, skills and satisfaction: {metrics}");
+    // Another organisation's program has rows of its own and changes nothing here.
+    let other = app.as_admin("globex");
+    let create = "mutation { createProgram(input: { name: \"Other\", startsOn: \"2026-01-01\", endsOn: \"2030-12-31\",
+        matchingRules: { seniority: NONE, reportingLineDepth: 0 } }) { id } }";
+    let theirs = row_number(other.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().expect("id"));
+    let rows = view_rows(&app, "cadence", theirs).await;
+    assert_eq!((rows.len(), &rows[0]["org_id"], &rows[0]["suppressed"]), (1, &json!("globex"), &json!(true)));
+    assert_eq!(view_rows(&app, "retention", id).await, retention, "acme's rows are unchanged");
+}
