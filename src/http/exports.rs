@@ -48,6 +48,8 @@ const METRICS: &str = "query($p: ID!, $d: NaiveDate, $h: [Int!], $by: MetricsDim
     objectives { kind target actual dueOn status }
     breakdown(by: $by) @include(if: $split) { key
       retention { months observable retained rate suppressed }
+      matchedComparison { months matched unmatched participantRate comparisonRate difference intervalLow
+                          intervalHigh crudeRate suppressed }
       cadence { relationships meetings hours activeMonths meetingsPerActiveMonth hoursPerActiveMonth
                 eligibleRelationships target shareReachingTarget suppressed }
       skillsLearned { recorded confirmed learners suppressed }
@@ -311,6 +313,9 @@ fn metrics_csv(metrics: &Value, by: Option<&str>) -> String {
         let key = text(&cell["key"]);
         for figure in list(&cell["retention"]) {
             out.figure("retention", dimension, key, figure);
+        }
+        for figure in list(&cell["matchedComparison"]) {
+            out.figure("matched_comparison", dimension, key, figure);
         }
         for name in ["cadence", "skillsLearned", "satisfaction"] {
             let figure = match name {

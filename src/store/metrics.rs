@@ -656,33 +656,35 @@ impl Scoped<'_> {
             Some(_) => "JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1",
         };
         let sql = format!(
-            "WITH rel AS (
-               SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
-                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+            // Each relationship's meetings are counted through its own index range, once, and
+            // the relationships are materialised: planners otherwise re-run the meetings
+            // aggregate for every cell row (SQLite did, and never finished at full size).
+            "WITH rel AS MATERIALIZED (
+               SELECT r.id, r.mentor_person_id, r.mentee_person_id, {days} AS days,
+                      (SELECT COUNT(*) FROM meetings m WHERE m.match_id = r.id AND m.org_id = $1 AND m.held_at < $4)
+                        AS meetings,
+                      (SELECT COALESCE(SUM(m.minutes), 0) FROM meetings m
+                        WHERE m.match_id = r.id AND m.org_id = $1 AND m.held_at < $4) AS minutes
+                 FROM matches r
+                WHERE r.org_id = $1 AND r.program_id = $2 AND r.status IN {STARTED} AND r.started_on <= $3
              ), side AS (
                SELECT id, mentor_person_id AS person_id, 'MENTOR' AS role FROM rel
                UNION ALL SELECT id, mentee_person_id AS person_id, 'MENTEE' AS role FROM rel
-             ), placed AS (
+             ), placed AS MATERIALIZED (
                SELECT side.id, side.person_id, {cell} AS cell FROM side {people}
              ), rel_cell AS (
-               SELECT DISTINCT placed.cell, rel.id, rel.days FROM placed JOIN rel ON rel.id = placed.id
+               SELECT DISTINCT cell, id FROM placed
              ), people_cell AS (
                SELECT cell, COUNT(DISTINCT person_id) AS people FROM placed GROUP BY cell
-             ), met AS (
-               SELECT m.match_id, COUNT(*) AS meetings, SUM(m.minutes) AS minutes
-                 FROM meetings m JOIN rel ON rel.id = m.match_id
-                WHERE m.org_id = $1 AND m.held_at < $4
-                GROUP BY m.match_id
              )
              SELECT rc.cell, COUNT(*) AS relationships, MIN(pc.people) AS people,
-                    CAST(SUM(COALESCE(met.meetings, 0)) AS BIGINT) AS meetings,
-                    CAST(SUM(COALESCE(met.minutes, 0)) AS BIGINT) AS minutes,
-                    CAST(SUM(rc.days) AS BIGINT) AS active_days,
-                    CAST(SUM(CASE WHEN rc.days >= 30 THEN 1 ELSE 0 END) AS BIGINT) AS eligible,
-                    CAST(SUM(CASE WHEN rc.days >= 30 AND COALESCE(met.meetings, 0) * 30.4375 >= $5 * rc.days
+                    CAST(SUM(rel.meetings) AS BIGINT) AS meetings,
+                    CAST(SUM(rel.minutes) AS BIGINT) AS minutes,
+                    CAST(SUM(rel.days) AS BIGINT) AS active_days,
+                    CAST(SUM(CASE WHEN rel.days >= 30 THEN 1 ELSE 0 END) AS BIGINT) AS eligible,
+                    CAST(SUM(CASE WHEN rel.days >= 30 AND rel.meetings * 30.4375 >= $5 * rel.days
                              THEN 1 ELSE 0 END) AS BIGINT) AS reaching
-               FROM rel_cell rc JOIN people_cell pc ON pc.cell = rc.cell
-               LEFT JOIN met ON met.match_id = rc.id
+               FROM rel_cell rc JOIN rel ON rel.id = rc.id JOIN people_cell pc ON pc.cell = rc.cell
               GROUP BY rc.cell ORDER BY rc.cell"
         );
         let values = vec![self.org.into(), as_of.into(), end_of(as_of).into(), target.into()];

@@ -546,6 +546,21 @@ async fn export(app: &TestApp, token: &str, path: &str) -> (u16, String, String)
     (status, content_type, response.text().await.expect("body"))
 }
 
+/// What an export of acme's program refuses: a participant (403), another organisation (404, as
+/// if it did not exist), a malformed parameter (`bad`, 400) and a bad token (401).
+async fn refusals(app: &TestApp, path: &str, bad: &str) {
+    let (status, _, body) = export(app, &app.as_participant("acme", "M2").token, path).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("\"FORBIDDEN\""), "{body}");
+    let (status, _, body) = export(app, &app.as_admin("globex").token, path).await;
+    assert_eq!(status, 404, "another organisation's program is not found: {body}");
+    let (status, _, body) = export(app, &app.as_role("acme", Role::Analyst).token, bad).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("BAD_USER_INPUT"), "{body}");
+    let (status, _, body) = export(app, "not-a-token", path).await;
+    assert_eq!(status, 401, "{body}");
+}
+
 #[tokio::test]
 async fn the_csv_export_carries_the_same_figures_quoted_and_neutralised() {
     let app = TestApp::spawn().await;
@@ -577,18 +592,12 @@ async fn the_csv_export_carries_the_same_figures_quoted_and_neutralised() {
         // The breakdown's cells: the renamed department is quoted and made text.
         "cadence,DEPARTMENT,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",,relationships,,true",
         "cadence,DEPARTMENT,Finance,,relationships,4,false",
+        // The breakdown's matched comparison: Finance's four mentees are matched at one month.
+        "matched_comparison,DEPARTMENT,Finance,1,matched,3,false",
     ] {
         assert!(lines.contains(&expected), "missing {expected:?} in\n{body}");
     }
-    let (status, _, body) = export(&app, &app.as_participant("acme", "M2").token, &path).await;
-    assert_eq!(status, 403, "{body}");
-    assert!(body.contains("\"FORBIDDEN\""), "{body}");
-    let (status, _, body) = export(&app, &app.as_admin("globex").token, &path).await;
-    assert_eq!(status, 404, "another organisation's program is not found: {body}");
-    let (status, _, body) =
-        export(&app, &analyst.token, &format!("/exports/programs/{program}/metrics.csv?horizons=soon")).await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.contains("BAD_USER_INPUT"), "{body}");
+    refusals(&app, &path, &format!("/exports/programs/{program}/metrics.csv?horizons=soon")).await;
 }
 
 #[tokio::test]
@@ -702,17 +711,7 @@ async fn the_relationships_export_is_one_pseudonymous_row_per_relationship() {
         assert_eq!(row[3..9], ["*"; 6], "{body}");
     }
 
-    let (status, _, body) = export(&app, &app.as_participant("acme", "M2").token, &path).await;
-    assert_eq!(status, 403, "{body}");
-    assert!(body.contains("\"FORBIDDEN\""), "{body}");
-    let (status, _, body) = export(&app, &app.as_admin("globex").token, &path).await;
-    assert_eq!(status, 404, "another organisation's program is not found: {body}");
-    let (status, _, body) =
-        export(&app, &analyst.token, &format!("/exports/programs/{program}/relationships.csv?asOf=soon")).await;
-    assert_eq!(status, 400, "{body}");
-    assert!(body.contains("BAD_USER_INPUT"), "{body}");
-    let (status, _, body) = export(&app, "not-a-token", &path).await;
-    assert_eq!(status, 401, "{body}");
+    refusals(&app, &path, &format!("/exports/programs/{program}/relationships.csv?asOf=soon")).await;
 }
 
 /// The `analytics` views' rows for one program, as JSON objects.
