@@ -656,17 +656,20 @@ impl Scoped<'_> {
             Some(_) => "JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1",
         };
         let sql = format!(
-            // Each relationship's meetings are counted through its own index range, once, and
-            // the relationships are materialised: planners otherwise re-run the meetings
-            // aggregate for every cell row (SQLite did, and never finished at full size).
-            "WITH rel AS MATERIALIZED (
-               SELECT r.id, r.mentor_person_id, r.mentee_person_id, {days} AS days,
-                      (SELECT COUNT(*) FROM meetings m WHERE m.match_id = r.id AND m.org_id = $1 AND m.held_at < $4)
-                        AS meetings,
-                      (SELECT COALESCE(SUM(m.minutes), 0) FROM meetings m
-                        WHERE m.match_id = r.id AND m.org_id = $1 AND m.held_at < $4) AS minutes
-                 FROM matches r
-                WHERE r.org_id = $1 AND r.program_id = $2 AND r.status IN {STARTED} AND r.started_on <= $3
+            // The meetings are counted once per relationship into a materialised table that the
+            // cells join: planners otherwise re-run the meetings aggregate for every cell row
+            // (SQLite did, and never finished at full size).
+            "WITH program_rel AS MATERIALIZED (
+               SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
+                WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), met AS MATERIALIZED (
+               SELECT m.match_id, COUNT(*) AS meetings, SUM(m.minutes) AS minutes FROM meetings m
+                WHERE m.match_id IN (SELECT id FROM program_rel) AND m.org_id = $1 AND m.held_at < $4
+                GROUP BY m.match_id
+             ), rel AS MATERIALIZED (
+               SELECT r.id, r.mentor_person_id, r.mentee_person_id, r.days, COALESCE(met.meetings, 0) AS meetings,
+                      COALESCE(met.minutes, 0) AS minutes
+                 FROM program_rel r LEFT JOIN met ON met.match_id = r.id
              ), side AS (
                SELECT id, mentor_person_id AS person_id, 'MENTOR' AS role FROM rel
                UNION ALL SELECT id, mentee_person_id AS person_id, 'MENTEE' AS role FROM rel
