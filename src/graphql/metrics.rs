@@ -18,7 +18,7 @@ use crate::store::Scoped;
 use crate::store::entity::program;
 use crate::store::metrics::{
     CadenceCounts, ComparisonCounts, Dimension, LearningCounts, LearningKey, RetentionCounts, SatisfactionCounts,
-    comparison_cells,
+    comparison_cells, retention_cells,
 };
 
 /// The organisation's settings.
@@ -418,14 +418,12 @@ impl ProgramMetrics {
     /// for an objective's window that is not among them.
     async fn retention_at(&self, store: &Scoped<'_>, months: i32) -> Result<RetentionFigure> {
         let rows: Vec<RetentionCounts> = if self.horizons.contains(&months) {
-            let all = self
-                .shared
-                .retention
-                .get_or_try_init(|| store.retention_counts(&self.programs, self.as_of, &self.horizons, None))
-                .await?;
-            all.iter().filter(|row| row.months == months).cloned().collect()
+            retention_cells(self.retention_rows(store).await?, None)
+                .into_iter()
+                .filter(|row| row.months == months)
+                .collect()
         } else {
-            store.retention_counts(&self.programs, self.as_of, &[months], None).await?
+            retention_cells(&store.retention_counts(&self.programs, self.as_of, &[months]).await?, None)
         };
         Ok(retention_figure(months, &rows, self.min_group_size))
     }
@@ -451,6 +449,17 @@ impl ProgramMetrics {
             .iter()
             .find(|objective| objective.kind == ObjectiveKind::MeetingsPerMonthPerMatch.as_str())
             .map_or(1.0, |objective| objective.target))
+    }
+
+    /// Retention at every horizon asked for, at the finest place, read once per request for the
+    /// total, the objectives and every breakdown.
+    async fn retention_rows(&self, store: &Scoped<'_>) -> Result<&[RetentionCounts]> {
+        let rows = self
+            .shared
+            .retention
+            .get_or_try_init(|| store.retention_counts(&self.programs, self.as_of, &self.horizons))
+            .await?;
+        Ok(rows)
     }
 
     /// The matched comparison at the finest place, read once per request for the total and every breakdown.
@@ -497,7 +506,7 @@ impl ProgramMetrics {
     /// Every figure per cell of `dimension`, each figure's cells suppressed on their own.
     async fn cells(&self, store: &Scoped<'_>, dimension: Dimension) -> Result<Vec<MetricsCell>> {
         let (program, as_of, min) = (&self.programs[..], self.as_of, self.min_group_size);
-        let retention_rows = store.retention_counts(program, as_of, &self.horizons, Some(dimension)).await?;
+        let retention_rows = retention_cells(self.retention_rows(store).await?, Some(dimension));
         let comparison_rows = comparison_cells(self.comparison(store).await?, Some(dimension));
         let retention: Vec<(i32, Vec<RetentionCounts>)> = self
             .horizons

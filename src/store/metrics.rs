@@ -16,6 +16,8 @@ const STARTED: &str = "('ACTIVE', 'COMPLETED', 'ENDED_EARLY')";
 pub struct RetentionCounts {
     /// The horizon in months.
     pub months: i32,
+    /// Where the counted participants are, as the store returns them (see [`retention_cells`]).
+    pub place: Place,
     /// MENTOR or MENTEE.
     pub role: String,
     /// The breakdown's cell (empty without one).
@@ -178,6 +180,27 @@ impl Place {
             role: text(row, "role")?,
         })
     }
+}
+
+/// Retention `rows` (at the finest place) summed per horizon, cell of `dimension` and role, in
+/// cell order.
+pub fn retention_cells(rows: &[RetentionCounts], dimension: Option<Dimension>) -> Vec<RetentionCounts> {
+    let mut cells: std::collections::BTreeMap<(i32, String, String), RetentionCounts> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let cell = row.place.cell(dimension).to_owned();
+        let sum = cells.entry((row.months, cell.clone(), row.role.clone())).or_insert_with(|| RetentionCounts {
+            months: row.months,
+            place: Place::default(),
+            role: row.role.clone(),
+            cell,
+            observable: 0,
+            retained: 0,
+        });
+        sum.observable += row.observable;
+        sum.retained += row.retained;
+    }
+    cells.into_values().collect()
 }
 
 /// `rows` (at the finest place) summed per horizon and cell of `dimension`, in cell order.
@@ -379,16 +402,16 @@ impl Scoped<'_> {
         Ok(self.db.query_all_raw(statement).await?)
     }
 
-    /// Retention at each of `horizons` (months) per role for `programs` as of `as_of`, one row
-    /// per horizon, cell and role.
+    /// Retention at each of `horizons` (months) for `programs` as of `as_of`, at the finest
+    /// place (each participant counts once per role): [`retention_cells`] sums the rows into
+    /// the roles of the total or of any breakdown.
     pub async fn retention_counts(
         &self,
         programs: &[i64],
         as_of: NaiveDate,
         horizons: &[i32],
-        dimension: Option<Dimension>,
     ) -> Result<Vec<RetentionCounts>> {
-        let cell = cell_of(dimension, "pe", "pa.role");
+        let level_band = cell_of(Some(Dimension::LevelBand), "pe", "");
         let day = self.dialect().add_months("pa.anchor", "h.months");
         let mut values: Vec<Value> = vec![self.org.into(), as_of.into()];
         let horizon_rows = self.horizon_rows(horizons, &mut values);
@@ -402,24 +425,28 @@ impl Scoped<'_> {
              ), participants AS (
                SELECT person_id, role, MIN(started_on) AS anchor FROM sides GROUP BY person_id, role
              ), horizons AS ({horizon_rows}), horizon AS (
-               SELECT h.months, pa.role, {cell} AS cell, pe.hired_on, pe.left_on, {day} AS day
+               SELECT h.months, pa.role, COALESCE(pe.department, '') AS department,
+                      COALESCE(pe.generation, '') AS generation, {level_band} AS level_band_cell,
+                      pe.hired_on, pe.left_on, {day} AS day
                  FROM participants pa JOIN people pe ON pe.id = pa.person_id AND pe.org_id = $1
                  CROSS JOIN horizons h
              )
-             SELECT months, role, cell,
+             SELECT months, role, department, generation, level_band_cell,
                     CAST(SUM(CASE WHEN day <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS observable,
                     CAST(SUM(CASE WHEN day <= $3 AND (hired_on IS NULL OR hired_on <= day)
                               AND (left_on IS NULL OR left_on >= day) THEN 1 ELSE 0 END) AS BIGINT) AS retained
-               FROM horizon GROUP BY months, role, cell ORDER BY months, cell, role"
+               FROM horizon GROUP BY months, role, department, generation, level_band_cell"
         );
         self.aggregate(programs, &sql, values)
             .await?
             .iter()
             .map(|row| {
+                let place = Place::read(row)?;
                 Ok(RetentionCounts {
                     months: months(row)?,
-                    role: text(row, "role")?,
-                    cell: text(row, "cell")?,
+                    role: place.role.clone(),
+                    cell: String::new(),
+                    place,
                     observable: count(row, "observable")?,
                     retained: count(row, "retained")?,
                 })
