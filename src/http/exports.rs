@@ -93,12 +93,7 @@ pub async fn program_metrics(
     if let Some(error) = response.errors.first() {
         let code = error.extensions.as_ref().and_then(|ext| ext.get("code")).map(|code| code.to_string());
         let code = code.unwrap_or_default();
-        let status = match code.trim_matches('"') {
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        };
+        let status = status_of(code.trim_matches('"'));
         let body =
             json!({ "errors": [{ "message": error.message, "extensions": { "code": code.trim_matches('"') } }] });
         return (status, axum::Json(body)).into_response();
@@ -155,15 +150,7 @@ pub async fn program_relationships(
             );
             response
         }
-        Err(error) => {
-            let status = match &error {
-                Error::NotFound(_) => StatusCode::NOT_FOUND,
-                Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            error_response(status, media, &error)
-        }
+        Err(error) => error_response(status_of(error.code()), media, &error),
     }
 }
 
@@ -265,6 +252,16 @@ impl RelationshipExport {
         ];
         let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
         out.row(&fields);
+    }
+}
+
+/// The status of an export refused with error `code`: the answer never started, so it can say.
+fn status_of(code: &str) -> StatusCode {
+    match code {
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -454,15 +454,25 @@ impl Scoped<'_> {
             .collect()
     }
 
-    /// A `SELECT ... UNION ALL ...` of `horizons` as rows (`months`), their values appended to
-    /// `values` (placeholders numbered as if `$2` were the program, see `over_programs`).
-    fn horizon_rows(&self, horizons: &[i32], values: &mut Vec<Value>) -> String {
-        let rows: Vec<String> = horizons
+    /// `horizons` appended to `values` as bound parameters, and the SQL naming each one
+    /// (placeholders numbered as if `$2` were the program, see `over_programs`).
+    fn horizon_parameters(&self, horizons: &[i32], values: &mut Vec<Value>) -> Vec<String> {
+        horizons
             .iter()
             .map(|months| {
                 values.push((*months).into());
-                format!("SELECT {} AS months", self.dialect().integer(&format!("${}", values.len() + 1)))
+                self.dialect().integer(&format!("${}", values.len() + 1))
             })
+            .collect()
+    }
+
+    /// A `SELECT ... UNION ALL ...` of `horizons` as rows (`months`), bound as by
+    /// [`Self::horizon_parameters`].
+    fn horizon_rows(&self, horizons: &[i32], values: &mut Vec<Value>) -> String {
+        let rows: Vec<String> = self
+            .horizon_parameters(horizons, values)
+            .iter()
+            .map(|months| format!("SELECT {months} AS months"))
             .collect();
         if rows.is_empty() { "SELECT 0 AS months WHERE 1 = 0".to_owned() } else { rows.join(" UNION ALL ") }
     }
@@ -488,14 +498,7 @@ impl Scoped<'_> {
         }
         let dialect = self.dialect();
         let mut values: Vec<Value> = vec![self.org.into(), as_of.into()];
-        // Placeholders are numbered as if `$2` were the program (see `over_programs`).
-        let horizon_parameters: Vec<String> = horizons
-            .iter()
-            .map(|months| {
-                values.push((*months).into());
-                dialect.integer(&format!("${}", values.len() + 1))
-            })
-            .collect();
+        let horizon_parameters = self.horizon_parameters(horizons, &mut values);
         let slots = 0..horizons.len();
         let horizon_days: String = horizon_parameters
             .iter()
