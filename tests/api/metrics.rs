@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reverse_mentoring::auth::Role;
-use reverse_mentoring::store::entity::{feedback, learning, matched_pair, meeting, person};
+use reverse_mentoring::store::entity::{learning, matched_pair, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
 
@@ -113,24 +113,7 @@ async fn meetings(app: &TestApp, matches: &[i64]) {
         (3, "2026-11-20T10:00:00Z", 30),
     ];
     for (index, held_at, minutes) in rows {
-        meeting::ActiveModel {
-            org_id: Set("acme".into()),
-            match_id: Set(matches[index]),
-            held_at: Set(at(held_at)),
-            minutes: Set(minutes),
-            format: Set("VIDEO".into()),
-            agenda: Set(String::new()),
-            notes: Set(String::new()),
-            action_items: Set("[]".into()),
-            logged_by: Set("fixture".into()),
-            version: Set(1),
-            created_at: Set(at(held_at)),
-            updated_at: Set(at(held_at)),
-            ..Default::default()
-        }
-        .insert(app.store.connection())
-        .await
-        .expect("meeting");
+        app.insert_meeting("acme", matches[index], at(held_at), minutes).await;
     }
 }
 
@@ -194,20 +177,8 @@ async fn answers(app: &TestApp, matches: &[i64]) {
         (3, "M4", "2026-11-20T10:00:00Z", 4, 4),
     ];
     for (index, employee, submitted, satisfaction, confidence) in rows {
-        feedback::ActiveModel {
-            org_id: Set("acme".into()),
-            match_id: Set(matches[index]),
-            respondent_person_id: Set(person_id(app, employee).await),
-            period: Set(submitted[..7].into()),
-            satisfaction: Set(satisfaction),
-            confidence: Set(confidence),
-            comment: Set(String::new()),
-            submitted_at: Set(at(submitted)),
-            ..Default::default()
-        }
-        .insert(app.store.connection())
-        .await
-        .expect("feedback");
+        let respondent = person_id(app, employee).await;
+        app.insert_answer("acme", matches[index], respondent, at(submitted), (satisfaction, confidence)).await;
     }
 }
 

@@ -2,7 +2,7 @@
 //! written here from README's definitions, on SQLite and PostgreSQL.
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
-use reverse_mentoring::store::entity::{feedback, matched_pair, meeting, person};
+use reverse_mentoring::store::entity::{matched_pair, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
@@ -145,24 +145,7 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
             let held_at =
                 draw.day(date("2025-01-01"), date("2026-12-10")).and_hms_opt(12, 0, 0).expect("time").and_utc();
             let minutes = 15 + draw.below(76) as i32;
-            meeting::ActiveModel {
-                org_id: Set(org.into()),
-                match_id: Set(relationship.id),
-                held_at: Set(held_at),
-                minutes: Set(minutes),
-                format: Set("VIDEO".into()),
-                agenda: Set(String::new()),
-                notes: Set(String::new()),
-                action_items: Set("[]".into()),
-                logged_by: Set("property".into()),
-                version: Set(1),
-                created_at: Set(held_at),
-                updated_at: Set(held_at),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-            .expect("meeting");
+            app.insert_meeting(org, relationship.id, held_at, minutes).await;
             meetings.push((held_at, relationship.id, i64::from(minutes)));
         }
         for _ in 0..draw.below(4) {
@@ -170,22 +153,9 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
             // Whole days, so two answers of one person sometimes share a time and the id decides.
             let at = draw.day(date("2026-10-01"), date("2026-12-05")).and_hms_opt(9, 0, 0).expect("time").and_utc();
             let (satisfaction, confidence) = (1 + draw.below(5) as i16, 1 + draw.below(5) as i16);
-            let row = feedback::ActiveModel {
-                org_id: Set(org.into()),
-                match_id: Set(relationship.id),
-                respondent_person_id: Set(respondent),
-                period: Set(at.format("%Y-%m").to_string()),
-                satisfaction: Set(satisfaction),
-                confidence: Set(confidence),
-                comment: Set(String::new()),
-                submitted_at: Set(at),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-            .expect("feedback");
+            let id = app.insert_answer(org, relationship.id, respondent, at, (satisfaction, confidence)).await;
             answers.push(Answer {
-                id: row.id,
+                id,
                 relationship: relationship.id,
                 respondent,
                 at,

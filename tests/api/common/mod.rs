@@ -157,6 +157,60 @@ impl TestApp {
         }
     }
 
+    /// Writes a meeting of relationship `match_id` straight to the database, held at `held_at`
+    /// (history the API would date today).
+    pub async fn insert_meeting(&self, org: &str, match_id: i64, held_at: chrono::DateTime<chrono::Utc>, minutes: i32) {
+        use reverse_mentoring::store::entity::meeting;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        meeting::ActiveModel {
+            org_id: Set(org.into()),
+            match_id: Set(match_id),
+            held_at: Set(held_at),
+            minutes: Set(minutes),
+            format: Set("VIDEO".into()),
+            agenda: Set(String::new()),
+            notes: Set(String::new()),
+            action_items: Set("[]".into()),
+            logged_by: Set("history".into()),
+            version: Set(1),
+            created_at: Set(held_at),
+            updated_at: Set(held_at),
+            ..Default::default()
+        }
+        .insert(self.store.connection())
+        .await
+        .expect("meeting");
+    }
+
+    /// Writes a feedback answer of `respondent` in relationship `match_id` straight to the
+    /// database, given at `at`; returns its row id.
+    pub async fn insert_answer(
+        &self,
+        org: &str,
+        match_id: i64,
+        respondent: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        (satisfaction, confidence): (i16, i16),
+    ) -> i64 {
+        use reverse_mentoring::store::entity::feedback;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        feedback::ActiveModel {
+            org_id: Set(org.into()),
+            match_id: Set(match_id),
+            respondent_person_id: Set(respondent),
+            period: Set(at.format("%Y-%m").to_string()),
+            satisfaction: Set(satisfaction),
+            confidence: Set(confidence),
+            comment: Set(String::new()),
+            submitted_at: Set(at),
+            ..Default::default()
+        }
+        .insert(self.store.connection())
+        .await
+        .expect("feedback")
+        .id
+    }
+
     /// GETs a path; returns status and body text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("GET");
