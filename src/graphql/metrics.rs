@@ -758,7 +758,7 @@ fn learning_cells(cells: Vec<LearningCounts>, min_group_size: i64, total_shown: 
 
 fn retention_figure(months: i32, counts: &[RetentionCounts], min_group_size: i64) -> RetentionFigure {
     let sides = [relationship::PairSide::Mentor, relationship::PairSide::Mentee];
-    let of = |side: relationship::PairSide| counts.iter().find(|row| row.role == side.as_str());
+    let of = |side: relationship::PairSide| counts.iter().find(|row| row.place.role == side.as_str());
     let shown = counts.iter().map(|row| row.observable).sum::<i64>() >= min_group_size;
     let cells: Vec<i64> = sides.iter().map(|side| of(*side).map_or(0, |row| row.observable)).collect();
     let hidden = metrics::suppressed_cells(&cells, min_group_size, shown);

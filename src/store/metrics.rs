@@ -16,10 +16,9 @@ const STARTED: &str = "('ACTIVE', 'COMPLETED', 'ENDED_EARLY')";
 pub struct RetentionCounts {
     /// The horizon in months.
     pub months: i32,
-    /// Where the counted participants are, as the store returns them (see [`retention_cells`]).
+    /// Where the counted participants are: the finest place as the store returns them, only the
+    /// role once [`retention_cells`] has summed them.
     pub place: Place,
-    /// MENTOR or MENTEE.
-    pub role: String,
     /// The breakdown's cell (empty without one).
     pub cell: String,
     /// Participants whose anchor + horizon is on or before the day.
@@ -189,10 +188,10 @@ pub fn retention_cells(rows: &[RetentionCounts], dimension: Option<Dimension>) -
         std::collections::BTreeMap::new();
     for row in rows {
         let cell = row.place.cell(dimension).to_owned();
-        let sum = cells.entry((row.months, cell.clone(), row.role.clone())).or_insert_with(|| RetentionCounts {
+        let role = row.place.role.clone();
+        let sum = cells.entry((row.months, cell.clone(), role.clone())).or_insert_with(|| RetentionCounts {
             months: row.months,
-            place: Place::default(),
-            role: row.role.clone(),
+            place: Place { role, ..Place::default() },
             cell,
             observable: 0,
             retained: 0,
@@ -441,12 +440,10 @@ impl Scoped<'_> {
             .await?
             .iter()
             .map(|row| {
-                let place = Place::read(row)?;
                 Ok(RetentionCounts {
                     months: months(row)?,
-                    role: place.role.clone(),
                     cell: String::new(),
-                    place,
+                    place: Place::read(row)?,
                     observable: count(row, "observable")?,
                     retained: count(row, "retained")?,
                 })

@@ -274,8 +274,10 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
         let store = app.store.scoped(&org_name, "property");
         for months in [1, 3, 12] {
             let rows = store.retention_counts(&[org.program], as_of, &[months as i32]).await.expect("retention");
-            let got: Vec<(String, i64, i64)> =
-                retention_cells(&rows, None).into_iter().map(|row| (row.role, row.observable, row.retained)).collect();
+            let got: Vec<(String, i64, i64)> = retention_cells(&rows, None)
+                .into_iter()
+                .map(|row| (row.place.role, row.observable, row.retained))
+                .collect();
             assert_eq!(got, expected_retention(&org, as_of, months), "case {case}: retention at {months}");
         }
 
