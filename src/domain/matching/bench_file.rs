@@ -38,6 +38,7 @@ pub fn parse_str(text: &str) -> Result<AssignmentProblem, BenchError> {
 }
 
 /// Parses a benchmark file from any buffered reader.
+/// Parses a benchmark file from any buffered reader.
 pub fn parse_reader(mut reader: impl BufRead) -> Result<AssignmentProblem, BenchError> {
     let mut buf = String::new();
     let mut next_line = |buf: &mut String| -> Result<bool, BenchError> {
@@ -51,10 +52,23 @@ pub fn parse_reader(mut reader: impl BufRead) -> Result<AssignmentProblem, Bench
     if !next_line(&mut buf)? {
         return Err(err(0, "empty input"));
     }
-    if let Some(sizes) = buf.strip_prefix("edges,") {
-        let (n, m) = parse_sizes(sizes)?;
+    // Lines before the instance itself, so that errors name the line of the file.
+    let mut skipped = 0;
+    let capacities = match buf.strip_prefix("capacities,") {
+        Some(list) => {
+            let capacities = parse_capacities(list)?;
+            if !next_line(&mut buf)? {
+                return Err(err(0, "no instance after the capacities"));
+            }
+            skipped = 1;
+            Some(capacities)
+        }
+        None => None,
+    };
+    let (mentees, mentors, edges) = if let Some(sizes) = buf.strip_prefix("edges,") {
+        let (n, m) = parse_sizes(sizes).map_err(|e| err(e.line + skipped, e.message))?;
         let mut edges = Vec::new();
-        let mut line = 1;
+        let mut line = 1 + skipped;
         while next_line(&mut buf)? {
             line += 1;
             if !buf.trim().is_empty() {
@@ -62,30 +76,37 @@ pub fn parse_reader(mut reader: impl BufRead) -> Result<AssignmentProblem, Bench
             }
         }
         check_unique(&mut edges)?;
-        return Ok(problem(n, m, edges));
-    }
-    let mut edges = Vec::new();
-    let mut mentors = None;
-    let mut row = 0usize;
-    loop {
-        let cells = parse_matrix_row(&buf, row, &mut edges)?;
-        match mentors {
-            None => mentors = Some(cells),
-            Some(k) if k != cells => {
-                return Err(err(row + 1, format!("{cells} cells, expected {k}")));
+        (n, m, edges)
+    } else {
+        let mut edges = Vec::new();
+        let mut mentors = None;
+        let mut row = 0usize;
+        loop {
+            let line = row + 1 + skipped;
+            let cells = parse_matrix_row(&buf, row, line, &mut edges)?;
+            match mentors {
+                None => mentors = Some(cells),
+                Some(k) if k != cells => return Err(err(line, format!("{cells} cells, expected {k}"))),
+                Some(_) => {}
             }
-            Some(_) => {}
+            row += 1;
+            if !next_line(&mut buf)? {
+                break;
+            }
         }
-        row += 1;
-        if !next_line(&mut buf)? {
-            break;
-        }
+        (row, mentors.unwrap_or(0), edges)
+    };
+    let capacities = capacities.unwrap_or_else(|| vec![1; mentors]);
+    if capacities.len() != mentors {
+        return Err(err(1, format!("{} capacities for {mentors} mentors", capacities.len())));
     }
-    Ok(problem(row, mentors.unwrap_or(0), edges))
+    Ok(AssignmentProblem { mentees, capacities, edges })
 }
 
-fn problem(mentees: usize, mentors: usize, edges: Vec<Edge>) -> AssignmentProblem {
-    AssignmentProblem { mentees, capacities: vec![1; mentors], edges }
+fn parse_capacities(list: &str) -> Result<Vec<u32>, BenchError> {
+    list.split(',')
+        .map(|c| c.trim().parse::<u32>().map_err(|_| err(1, format!("capacity '{c}' is not a whole number"))))
+        .collect()
 }
 
 fn parse_sizes(text: &str) -> Result<(usize, usize), BenchError> {
@@ -118,8 +139,8 @@ fn check_unique(edges: &mut [Edge]) -> Result<(), BenchError> {
     }
 }
 
-/// Adds the eligible cells of one matrix row; returns how many cells it has.
-fn parse_matrix_row(text: &str, row: usize, edges: &mut Vec<Edge>) -> Result<usize, BenchError> {
+/// Adds the eligible cells of matrix row `row` (file line `line`); returns how many cells it has.
+fn parse_matrix_row(text: &str, row: usize, line: usize, edges: &mut Vec<Edge>) -> Result<usize, BenchError> {
     let mut cells = 0usize;
     for (j, cell) in text.split(',').enumerate() {
         cells += 1;
@@ -127,7 +148,7 @@ fn parse_matrix_row(text: &str, row: usize, edges: &mut Vec<Edge>) -> Result<usi
         if cell.is_empty() {
             continue;
         }
-        let score = cell.parse::<i64>().map_err(|_| err(row + 1, format!("cell {} is not an integer", j + 1)))?;
+        let score = cell.parse::<i64>().map_err(|_| err(line, format!("cell {} is not an integer", j + 1)))?;
         edges.push(Edge { mentee: row as u32, mentor: j as u32, score });
     }
     Ok(cells)
@@ -169,5 +190,18 @@ mod tests {
         assert!(parse_str("edges,1,1\n0,0,5\n0,0,6\n").unwrap_err().message.contains("twice"));
         assert!(parse_str("edges,1\n").is_err());
         assert!(parse_str("").is_err());
+        assert_eq!(parse_str("capacities,1\n1,2\n").unwrap_err().message, "1 capacities for 2 mentors");
+        assert_eq!(parse_str("capacities,1,x\n1,2\n").unwrap_err().line, 1);
+        assert_eq!(parse_str("capacities,1,1\n1,2\n3\n").unwrap_err().line, 3);
+        assert_eq!(parse_str("capacities,1\nedges,1,1\n0,0,x\n").unwrap_err().line, 3);
+    }
+
+    #[test]
+    fn reads_capacities_before_either_form() {
+        let p = parse_str("capacities,2,0\n5,1\n4,9\n").unwrap();
+        assert_eq!(p.capacities, vec![2, 0]);
+        assert_eq!(solve_bench(&p, MatchingObjective::Participation), Ok((2, 9)));
+        let p = parse_str("capacities,3\nedges,3,1\n0,0,1\n1,0,2\n2,0,3\n").unwrap();
+        assert_eq!(solve_bench(&p, MatchingObjective::Score), Ok((3, 6)));
     }
 }

@@ -5,6 +5,10 @@
 //! matching is the lexicographic optimum (see `Transform`). That matching is found by
 //! successive shortest augmenting paths (Hungarian / Jonker-Volgenant style, Dijkstra on
 //! reduced costs with row and mentor potentials), one mentee at a time, which is exact.
+//! As in Jonker and Volgenant's LAPJV, mentor prices start from a column reduction
+//! (when a few mentors are wanted by everyone, that is most of the answer) and the dense
+//! Dijkstra takes a whole distance level at once (so ties cost one pass, not one per
+//! mentor); dense instances first try a certified subset of each mentee's best pairs.
 //!
 //! Capacities are native: a mentor is one node with `capacity` slots, never duplicated
 //! columns, so memory stays O(edges) however large capacities are. Leaving a mentee
@@ -81,12 +85,14 @@ pub fn solve(problem: &AssignmentProblem, objective: MatchingObjective) -> Resul
     let (edges, lo, hi) = checked_edges(problem)?;
     let transform = Transform::new(problem, lo, hi, objective)?;
     let prepared = Prepared::new(problem, &edges, transform);
-    let mentor_of = match solve_sparsified(&prepared) {
-        Some(mentor_of) => mentor_of,
-        None if prepared.prefers_dense() => prepared.run(Kernel::Dense).mentor_of(),
-        None => prepared.run(Kernel::Sparse).mentor_of(),
-    };
-    Ok(summarise(&edges, mentor_of))
+    let kernel = if prepared.prefers_dense() { Kernel::Dense } else { Kernel::Sparse };
+    let prices = prepared.column_prices();
+    // A certified subset when one exists, else the full instance; both start from the
+    // column prices, which is what makes programs where everyone wants the same few
+    // mentors fast.
+    let solution =
+        solve_sparsified(&prepared, prices.as_deref()).unwrap_or_else(|| prepared.run(kernel, prices.as_deref()));
+    Ok(summarise(&edges, solution.mentor_of()))
 }
 
 /// Validates the edges and returns them sorted by (mentee, mentor) with the lowest and
@@ -275,8 +281,8 @@ mod tests {
         for obj in [MatchingObjective::Participation, MatchingObjective::Score] {
             let (sorted, lo, hi) = checked_edges(&p).unwrap();
             let prep = Prepared::new(&p, &sorted, Transform::new(&p, lo, hi, obj).unwrap());
-            let dense = summarise(&sorted, prep.run(Kernel::Dense).mentor_of());
-            let sparse = summarise(&sorted, prep.run(Kernel::Sparse).mentor_of());
+            let dense = summarise(&sorted, prep.run(Kernel::Dense, None).mentor_of());
+            let sparse = summarise(&sorted, prep.run(Kernel::Sparse, None).mentor_of());
             assert_eq!((dense.matched, dense.total), (sparse.matched, sparse.total));
         }
     }

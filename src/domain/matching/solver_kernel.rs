@@ -6,6 +6,7 @@
 //! Invariants (the usual LSAP duals): `cost - u[row] - v[mentor] >= 0` on every edge,
 //! `= 0` on matched edges, and `v = 0` on every mentor with a free slot.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 
 use super::solver::{AssignmentProblem, Edge, Transform};
@@ -87,11 +88,31 @@ impl Prepared {
         Self { n, row_start, col, cost, unmatched_cost: max_w, cap }
     }
 
-    /// True when a dense matrix is small and full enough to beat the heap.
+    /// Warm-start prices: each mentor's cheapest cost (Jonker-Volgenant column reduction),
+    /// shifted so that the highest is 0. When every mentee wants the same few mentors
+    /// these prices are most of the answer, which a cold start learns one augmenting
+    /// path at a time. `None` when there are more slots than mentees: some mentors then
+    /// end with free slots, and [`Prepared::run`] would have to undo their prices.
+    pub(super) fn column_prices(&self) -> Option<Vec<i64>> {
+        let slots: u64 = self.cap.iter().map(|&c| u64::from(c)).sum();
+        if slots > self.n as u64 {
+            return None;
+        }
+        let mut cheapest = vec![INF; self.cap.len()];
+        for (&j, &c) in self.col.iter().zip(&self.cost) {
+            cheapest[j as usize] = cheapest[j as usize].min(c);
+        }
+        let top = cheapest.iter().copied().filter(|&c| c < INF).max()?;
+        Some(cheapest.into_iter().map(|c| if c < INF { c - top } else { 0 }).collect())
+    }
+
+    /// True when a dense matrix is small and full enough to beat the heap: at least
+    /// half the pairs eligible, and at most 2^25 cells (256 MiB, and none at all when
+    /// every pair is eligible), which covers 5,000 x 5,000.
     pub(super) fn prefers_dense(&self) -> bool {
         let active = self.cap.iter().filter(|&&c| c > 0).count();
         let cells = self.n.saturating_mul(active);
-        cells > 0 && cells <= 1 << 24 && self.col.len().saturating_mul(2) >= cells
+        cells > 0 && cells <= 1 << 25 && self.col.len().saturating_mul(2) >= cells
     }
 
     /// The same instance restricted to the edges marked in `keep` (same costs and
@@ -114,38 +135,108 @@ impl Prepared {
         Self { n, row_start, col, cost, unmatched_cost, cap }
     }
 
-    /// Edges whose reduced cost under `sol`'s duals is negative; none means `sol`
-    /// is optimal for this instance too (the duals are a certificate).
-    pub(super) fn violations(&self, sol: &Solution) -> Vec<usize> {
-        let mut bad = Vec::new();
-        for r in 0..self.n {
-            for e in self.row_start[r]..self.row_start[r + 1] {
-                if self.cost[e] - sol.u[r] - sol.v[self.col[e] as usize] < 0 {
-                    bad.push(e);
+    /// True when no edge has a negative reduced cost under `sol`'s duals: `sol`, optimal
+    /// for a subset with the same rows and mentors, is then optimal for this instance too.
+    pub(super) fn certifies(&self, sol: &Solution) -> bool {
+        (0..self.n).all(|r| {
+            let (cols, costs) = self.row(r as u32);
+            cols.iter().zip(costs).all(|(&j, &c)| c - sol.u[r] - sol.v[j as usize] >= 0)
+        })
+    }
+
+    /// Runs the chosen kernel from mentor prices `prices` (all `<= 0`; `None` = all 0)
+    /// and returns the optimal matching with its duals.
+    ///
+    /// Successive shortest paths keep the duals feasible and matched pairs tight; they
+    /// are optimal when, in addition, every mentor with a free slot has price 0. From
+    /// cold prices every step keeps that. Warm prices (JV style) do not: a mentor priced
+    /// below 0 may end with a free slot. [`Prepared::repair`] then resets those prices,
+    /// frees the rows this loosens, and a second pass matches them from a state that
+    /// holds the invariant, so the answer is exact either way.
+    pub(super) fn run(&self, kernel: Kernel, prices: Option<&[i64]>) -> Solution {
+        let mut st = self.initial_state(prices);
+        let mut sc = Scratch::new(self.cap.len());
+        let matrix = (kernel == Kernel::Dense).then(|| self.dense_matrix());
+        let mut augment_free_rows = |st: &mut State| {
+            for r in 0..self.n as u32 {
+                if st.row_mentor[r as usize] != FREE {
+                    continue;
+                }
+                let (sink, min_val) = match &matrix {
+                    Some(mat) => self.dijkstra_dense(st, mat, r, &mut sc),
+                    None => self.dijkstra_sparse(st, r, &mut sc),
+                };
+                st.update_duals(&sc, min_val);
+                st.augment(r, sink, &sc.pred);
+                sc.reset();
+            }
+        };
+        augment_free_rows(&mut st);
+        if self.repair(&mut st) {
+            augment_free_rows(&mut st);
+        }
+        debug_assert!((0..self.cap.len()).all(|j| st.load[j] == self.cap[j] || st.v[j] == 0));
+        Solution { row_mentor: st.row_mentor, u: st.u, v: st.v }
+    }
+
+    /// Puts every mentor left with a free slot and a negative price back to price 0.
+    /// Rows on that mentor lower their potential with it (their pair stays tight);
+    /// any other row that would then see a negative reduced cost lowers its potential
+    /// to fit and is freed, which can free a slot of another mentor in turn. Returns
+    /// whether any row was freed.
+    fn repair(&self, st: &mut State) -> bool {
+        let m = self.cap.len();
+        let mut queue: Vec<u32> =
+            (0..m as u32).filter(|&j| st.load[j as usize] < self.cap[j as usize] && st.v[j as usize] < 0).collect();
+        if queue.is_empty() {
+            return false;
+        }
+        let (mentor_start, pairs) = self.pairs_by_mentor();
+        let mut freed = false;
+        while let Some(j) = queue.pop() {
+            let raise = -st.v[j as usize];
+            if raise <= 0 {
+                continue;
+            }
+            st.v[j as usize] = 0;
+            for k in st.rows_of(j) {
+                st.u[st.slot_row[k] as usize] -= raise;
+            }
+            for &(r, c) in &pairs[mentor_start[j as usize]..mentor_start[j as usize + 1]] {
+                if st.row_mentor[r as usize] != j && c < st.u[r as usize] {
+                    st.u[r as usize] = c;
+                    freed = true;
+                    if let Some(left) = st.release(r)
+                        && st.v[left as usize] < 0
+                    {
+                        queue.push(left);
+                    }
                 }
             }
         }
-        bad
+        freed
     }
 
-    /// Runs the chosen kernel and returns the optimal matching with its duals.
-    pub(super) fn run(&self, kernel: Kernel) -> Solution {
-        let mut st = self.initial_state();
-        let mut sc = Scratch::new(self.cap.len());
-        let matrix = (kernel == Kernel::Dense).then(|| self.dense_matrix());
-        for r in 0..self.n as u32 {
-            if st.row_mentor[r as usize] != FREE {
-                continue;
-            }
-            let (sink, min_val) = match &matrix {
-                Some(mat) => self.dijkstra_dense(&st, mat, r, &mut sc),
-                None => self.dijkstra_sparse(&st, r, &mut sc),
-            };
-            st.update_duals(&sc, min_val);
-            st.augment(r, sink, &sc.pred);
-            sc.reset();
+    /// The pairs grouped by mentor: offsets per mentor and (row, cost).
+    fn pairs_by_mentor(&self) -> (Vec<usize>, Vec<(u32, i64)>) {
+        let m = self.cap.len();
+        let mut start = vec![0usize; m + 1];
+        for &j in &self.col {
+            start[j as usize + 1] += 1;
         }
-        Solution { row_mentor: st.row_mentor, u: st.u, v: st.v }
+        for j in 0..m {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut pairs = vec![(0u32, 0i64); self.col.len()];
+        for r in 0..self.n {
+            for e in self.row_start[r]..self.row_start[r + 1] {
+                let j = self.col[e] as usize;
+                pairs[next[j]] = (r as u32, self.cost[e]);
+                next[j] += 1;
+            }
+        }
+        (start, pairs)
     }
 
     fn row(&self, r: u32) -> (&[u32], &[i64]) {
@@ -153,8 +244,13 @@ impl Prepared {
         (&self.col[a..b], &self.cost[a..b])
     }
 
-    fn dense_matrix(&self) -> Vec<i64> {
+    /// The cost matrix, row by row; when every pair is eligible the compressed rows
+    /// already are that matrix.
+    fn dense_matrix(&self) -> Cow<'_, [i64]> {
         let m = self.cap.len();
+        if self.col.len() == self.n * m {
+            return Cow::Borrowed(&self.cost);
+        }
         let mut mat = vec![INF; self.n * m];
         for r in 0..self.n {
             let (cols, costs) = self.row(r as u32);
@@ -162,12 +258,12 @@ impl Prepared {
                 mat[r * m + j as usize] = c;
             }
         }
-        mat
+        Cow::Owned(mat)
     }
 
-    /// Row reduction plus greedy assignment on tight edges: cheap, and most rows
-    /// never need a Dijkstra afterwards.
-    fn initial_state(&self) -> State {
+    /// Row reduction against the prices plus greedy assignment on tight edges: cheap,
+    /// and most rows never need a Dijkstra afterwards.
+    fn initial_state(&self, prices: Option<&[i64]>) -> State {
         let m = self.cap.len();
         let mut slot_start = vec![0usize; m + 1];
         for j in 0..m {
@@ -175,7 +271,7 @@ impl Prepared {
         }
         let mut st = State {
             u: vec![0; self.n],
-            v: vec![0; m],
+            v: prices.map_or_else(|| vec![0; m], <[i64]>::to_vec),
             row_mentor: vec![FREE; self.n],
             row_slot: vec![0; self.n],
             slot_row: vec![FREE; slot_start[m]],
@@ -184,14 +280,18 @@ impl Prepared {
         };
         for r in 0..self.n as u32 {
             let (cols, costs) = self.row(r);
-            let Some(&best) = costs.iter().min() else {
+            let reduced = |(&j, &c): (&u32, &i64)| c - st.v[j as usize];
+            let best = cols.iter().zip(costs).map(reduced).min().unwrap_or(INF);
+            if best > self.unmatched_cost {
                 st.u[r as usize] = self.unmatched_cost;
                 st.row_mentor[r as usize] = UNMATCHED;
                 continue;
-            };
+            }
             st.u[r as usize] = best;
-            let tight =
-                cols.iter().zip(costs).find(|&(&j, &c)| c == best && st.load[j as usize] < self.cap[j as usize]);
+            let tight = cols
+                .iter()
+                .zip(costs)
+                .find(|&(&j, &c)| c - st.v[j as usize] == best && st.load[j as usize] < self.cap[j as usize]);
             if let Some((&j, _)) = tight {
                 let slot = st.slot_start[j as usize] + st.load[j as usize] as usize;
                 st.load[j as usize] += 1;
@@ -209,50 +309,78 @@ impl Prepared {
         sc.scanned.push((r, d));
     }
 
-    fn scan_dense(&self, st: &State, mat: &[i64], r: u32, d: i64, sc: &mut Scratch) {
+    /// Scans row `r`, reached at distance `d`, over the columns not reached yet
+    /// (`sc.remaining[sc.up..]`). Columns it brings down to the current `sc.level` join
+    /// the level's scan list at once (LAPJV's way: one pass per distance level rather
+    /// than one per column, which is what makes ties cheap); a free one ends the search.
+    fn scan_dense(&self, st: &State, mat: &[i64], r: u32, d: i64, sc: &mut Scratch) -> Option<u32> {
         self.offer_unmatched(st, r, d, sc);
         let m = self.cap.len();
         let row = &mat[r as usize * m..(r as usize + 1) * m];
         let base = d - st.u[r as usize];
-        for &j in &sc.remaining {
-            let c = row[j as usize];
-            if c != INF {
-                let nd = base + c - st.v[j as usize];
-                if nd < sc.dist[j as usize] {
-                    sc.dist[j as usize] = nd;
-                    sc.pred[j as usize] = r;
+        for k in sc.up..sc.remaining.len() {
+            let j = sc.remaining[k] as usize;
+            let c = row[j];
+            if c == INF {
+                continue;
+            }
+            let nd = base + c - st.v[j];
+            if nd < sc.dist[j] {
+                sc.dist[j] = nd;
+                sc.pred[j] = r;
+                if nd == sc.level {
+                    if st.load[j] < self.cap[j] {
+                        return Some(j as u32);
+                    }
+                    sc.remaining.swap(k, sc.up);
+                    sc.up += 1;
                 }
             }
         }
+        None
     }
 
+    /// Dijkstra over the dense matrix. `sc.remaining` holds the active mentors in three
+    /// parts: `[..low]` scanned, `[low..sc.up]` at distance `sc.level` waiting to be
+    /// scanned, `[sc.up..]` farther or not reached.
     fn dijkstra_dense(&self, st: &State, mat: &[i64], start: u32, sc: &mut Scratch) -> (Sink, i64) {
         sc.dist.fill(INF);
         sc.remaining.clear();
         sc.remaining.extend((0..self.cap.len() as u32).filter(|&j| self.cap[j as usize] > 0));
+        let mut low = 0usize;
+        (sc.up, sc.level) = (0, -1);
         self.scan_dense(st, mat, start, 0, sc);
         loop {
-            let (mut best, mut best_idx, mut best_free) = (INF, usize::MAX, false);
-            for (idx, &j) in sc.remaining.iter().enumerate() {
-                let dj = sc.dist[j as usize];
-                if dj < best || (dj == best && !best_free && dj < INF) {
-                    let free = st.load[j as usize] < self.cap[j as usize];
-                    if dj < best || free {
-                        (best, best_idx, best_free) = (dj, idx, free);
+            if low == sc.up {
+                // The next level: gather every column at the smallest distance.
+                let (up, mut level, mut end) = (sc.up, INF, sc.up);
+                for k in up..sc.remaining.len() {
+                    let dj = sc.dist[sc.remaining[k] as usize];
+                    if dj <= level && dj < INF {
+                        if dj < level {
+                            (level, end) = (dj, up);
+                        }
+                        sc.remaining.swap(k, end);
+                        end += 1;
                     }
                 }
+                let free = sc.remaining[up..end].iter().copied().find(|&j| st.load[j as usize] < self.cap[j as usize]);
+                let (du, ur) = sc.best_unmatched;
+                if end == up || du < level || (du == level && free.is_none()) {
+                    return (Sink::Unmatched(ur), du);
+                }
+                if let Some(j) = free {
+                    return (Sink::Mentor(j), level);
+                }
+                (sc.up, sc.level) = (end, level);
             }
-            let (du, ur) = sc.best_unmatched;
-            if best_idx == usize::MAX || du < best || (du == best && !best_free) {
-                return (Sink::Unmatched(ur), du);
-            }
-            let j = sc.remaining.swap_remove(best_idx);
+            let j = sc.remaining[low];
+            low += 1;
             sc.popped_list.push(j);
-            if best_free {
-                return (Sink::Mentor(j), best);
-            }
             for k in st.rows_of(j) {
-                self.scan_dense(st, mat, st.slot_row[k], best, sc);
+                if let Some(free) = self.scan_dense(st, mat, st.slot_row[k], sc.level, sc) {
+                    return (Sink::Mentor(free), sc.level);
+                }
             }
         }
     }

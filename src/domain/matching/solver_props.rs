@@ -105,6 +105,25 @@ fn instance() -> impl Strategy<Value = (AssignmentProblem, Vec<Vec<Option<i64>>>
 
 const OBJECTIVES: [MatchingObjective; 2] = [MatchingObjective::Participation, MatchingObjective::Score];
 
+/// The instance as the kernels see it (its edges are generated in (mentee, mentor) order).
+fn prepared(p: &AssignmentProblem, objective: MatchingObjective) -> Prepared {
+    let lo = p.edges.iter().map(|e| e.score).min().unwrap_or(0);
+    let hi = p.edges.iter().map(|e| e.score).max().unwrap_or(0);
+    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"))
+}
+
+/// `(matched, total)` of a kernel's answer, recounted from the instance.
+fn outcome(p: &AssignmentProblem, mentor_of: Vec<Option<u32>>) -> (usize, i64) {
+    recount(p, &Assignment { mentor_of, matched: 0, total: 0 })
+}
+
+/// Mentor prices for a warm start: any prices `<= 0` must give the optimum, so they are
+/// drawn at random over the whole cost range (from 0 to twice the largest cost).
+fn warm_prices(prep: &Prepared, shares: &[u8]) -> Vec<i64> {
+    let most = prep.cost.iter().copied().max().unwrap_or(0).max(1);
+    shares.iter().map(|&s| -(2 * most * i64::from(s) / 255)).collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -140,10 +159,60 @@ proptest! {
     }
 }
 
-/// Dense instance where every mentee's cheapest edges point at the same few mentors, so
-/// the first sparse subset cannot be optimal and the certificate must add edges.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Warm starts leave mentors with free slots at prices below 0, which the repair
+    /// must undo; random prices exercise that on every kernel.
+    #[test]
+    fn warm_started_kernels_match_exhaustive_search(
+        (p, scores) in instance(),
+        shares in prop::collection::vec(any::<u8>(), 8),
+    ) {
+        for objective in OBJECTIVES {
+            let prep = prepared(&p, objective);
+            let prices = warm_prices(&prep, &shares[..p.capacities.len()]);
+            let mut caps = p.capacities.clone();
+            let best = exhaustive(0, &mut caps, &scores, objective, &mut HashMap::new());
+            let (gm, gt) = greedy(&p);
+            for kernel in [Kernel::Dense, Kernel::Sparse] {
+                let got = outcome(&p, prep.run(kernel, Some(&prices)).mentor_of());
+                prop_assert_eq!(got, best, "{:?} {:?} prices {:?}", objective, kernel, prices);
+                prop_assert!(key(objective, got.0, got.1) >= key(objective, gm, gt));
+            }
+        }
+    }
+
+    /// A subset's solution that the full instance certifies is the full optimum, from
+    /// cold or warm prices: the rule the sparse-subset shortcut relies on.
+    #[test]
+    fn certified_subsets_are_optimal(
+        (p, scores) in instance(),
+        keep_bits in prop::collection::vec(any::<bool>(), 64),
+        shares in prop::collection::vec(any::<u8>(), 8),
+    ) {
+        for objective in OBJECTIVES {
+            let prep = prepared(&p, objective);
+            let keep = &keep_bits[..prep.col.len()];
+            let prices = warm_prices(&prep, &shares[..p.capacities.len()]);
+            let mut caps = p.capacities.clone();
+            let best = exhaustive(0, &mut caps, &scores, objective, &mut HashMap::new());
+            for start in [None, Some(prices.as_slice())] {
+                let solution = prep.subset(keep).run(Kernel::Sparse, start);
+                if prep.certifies(&solution) {
+                    prop_assert_eq!(outcome(&p, solution.mentor_of()), best, "{:?}", objective);
+                }
+            }
+        }
+    }
+}
+
+/// Dense instances where every mentee's cheapest edges point at the same few mentors:
+/// with spare slots (cold prices, a subset that cannot certify) and with as many slots
+/// as mentees (column prices pick the subset and warm-start it). Whatever path the
+/// solver takes, it must agree with both kernels run cold on every edge.
 #[test]
-fn certified_subset_handles_shared_favourites() {
+fn shared_favourites_agree_with_cold_full_solves() {
     let (n, m) = (120u32, 100u32);
     let mut seed = 99u64;
     let mut next = move || {
@@ -158,21 +227,19 @@ fn certified_subset_handles_shared_favourites() {
             edges.push(Edge { mentee: i, mentor: j, score });
         }
     }
-    let capacities: Vec<u32> = (0..m).map(|j| 1 + j % 2).collect();
-    let p = AssignmentProblem { mentees: n as usize, capacities, edges };
-    for objective in OBJECTIVES {
-        let a = solve(&p, objective).expect("valid instance");
-        assert_feasible(&p, &a);
-        // Reference: both kernels on the full edge set, no subset involved.
-        let (lo, hi) = (0, 999);
-        let t = Transform::new(&p, lo, hi, objective).expect("small scores");
-        let full = Prepared::new(&p, &p.edges, t);
-        for kernel in [Kernel::Dense, Kernel::Sparse] {
-            let mentor_of = full.run(kernel).mentor_of();
-            let reference = Assignment { matched: 0, total: 0, mentor_of };
-            let (matched, total) = recount(&p, &reference);
-            assert_eq!((a.matched, a.total), (matched, total), "{objective:?} {kernel:?}");
+    let spare: Vec<u32> = (0..m).map(|j| 1 + j % 2).collect();
+    let exact: Vec<u32> = (0..m).map(|j| 1 + u32::from(j < 20)).collect();
+    for capacities in [spare, exact] {
+        let p = AssignmentProblem { mentees: n as usize, capacities, edges: edges.clone() };
+        for objective in OBJECTIVES {
+            let a = solve(&p, objective).expect("valid instance");
+            assert_feasible(&p, &a);
+            let full = prepared(&p, objective);
+            for kernel in [Kernel::Dense, Kernel::Sparse] {
+                let (matched, total) = outcome(&p, full.run(kernel, None).mentor_of());
+                assert_eq!((a.matched, a.total), (matched, total), "{objective:?} {kernel:?}");
+            }
+            assert_eq!(a.matched, 120);
         }
-        assert_eq!(a.matched, 120);
     }
 }

@@ -27,6 +27,10 @@ pub(super) struct Scratch {
     pub(super) scanned: Vec<(u32, i64)>,
     pub(super) heap: BinaryHeap<Reverse<(i64, bool, u32)>>,
     pub(super) remaining: Vec<u32>,
+    /// Dense kernel: end of the current level's scan list in `remaining`.
+    pub(super) up: usize,
+    /// Dense kernel: the distance being scanned.
+    pub(super) level: i64,
     pub(super) best_unmatched: (i64, u32),
 }
 
@@ -44,6 +48,23 @@ impl State {
         self.row_slot[r as usize] = slot;
         self.slot_row[slot as usize] = r;
         old
+    }
+
+    /// Takes row `r` off its mentor (or its unmatched column) and leaves it free;
+    /// returns the mentor it left.
+    pub(super) fn release(&mut self, r: u32) -> Option<u32> {
+        let j = std::mem::replace(&mut self.row_mentor[r as usize], FREE);
+        if j == FREE || j == UNMATCHED {
+            return None;
+        }
+        let last = self.slot_start[j as usize] + self.load[j as usize] as usize - 1;
+        let moved = self.slot_row[last];
+        let slot = self.row_slot[r as usize];
+        self.slot_row[slot as usize] = moved;
+        self.row_slot[moved as usize] = slot;
+        self.slot_row[last] = FREE;
+        self.load[j as usize] -= 1;
+        Some(j)
     }
 
     /// Shifts potentials so the path just found becomes tight and all reduced costs stay >= 0.
@@ -95,6 +116,8 @@ impl Scratch {
             scanned: Vec::new(),
             heap: BinaryHeap::new(),
             remaining: Vec::new(),
+            up: 0,
+            level: -1,
             best_unmatched: (INF, FREE),
         }
     }
