@@ -78,6 +78,10 @@ def family_min_score(rng, n):
     return instance(n, n, scores, scores >= 300)
 
 
+def family_random_sparse(rng, n):
+    return instance(n, n, rng.integers(0, 1001, (n, n)), rng.random((n, n)) < 0.02)
+
+
 def family_popular_sparse(rng, n):
     return instance(n, n, popular_scores(rng, n, n), rng.random((n, n)) < 0.02)
 
@@ -98,6 +102,7 @@ FAMILIES = {
     "skills40": (family_skills40, False),
     "random": (family_random, False),
     "min-score": (family_min_score, True),
+    "random-sparse": (family_random_sparse, True),
     "popular-sparse": (family_popular_sparse, True),
     "popular-thin": (family_popular_thin, True),
 }

@@ -45,6 +45,8 @@ pub(super) struct Prepared {
     unmatched_cost: i64,
     /// Capacity capped by degree: a mentor can never use more slots than it has edges.
     cap: Vec<u32>,
+    /// Each mentor's cheapest cost (`INF` without edges), for [`Prepared::column_prices`].
+    cheapest: Vec<i64>,
 }
 
 /// An optimal matching of a [`Prepared`] instance with its dual certificate.
@@ -63,29 +65,33 @@ impl Solution {
 }
 
 impl Prepared {
-    /// Builds the cost rows; edges must be sorted by (mentee, mentor).
-    pub(super) fn new(problem: &AssignmentProblem, edges: &[Edge], transform: Transform) -> Self {
+    /// Builds the cost rows in one pass; edges must be sorted by (mentee, mentor) and
+    /// `top_score` be their highest score (weights grow with the score).
+    pub(super) fn new(problem: &AssignmentProblem, edges: &[Edge], transform: Transform, top_score: i64) -> Self {
         let n = problem.mentees;
-        let max_w = edges.iter().map(|e| transform.weight(e.score)).max().unwrap_or(1).max(1);
+        let max_w = transform.weight(top_score).max(1);
         let mut row_start = vec![0usize; n + 1];
         let mut col = Vec::with_capacity(edges.len());
         let mut cost = Vec::with_capacity(edges.len());
         let mut degree = vec![0u32; problem.capacities.len()];
+        let mut cheapest = vec![INF; problem.capacities.len()];
         for e in edges {
             let w = transform.weight(e.score);
             // Non-positive weight: never better than leaving the mentee unmatched.
             if w > 0 && problem.capacities[e.mentor as usize] > 0 {
+                let j = e.mentor as usize;
                 row_start[e.mentee as usize + 1] += 1;
                 col.push(e.mentor);
                 cost.push(max_w - w);
-                degree[e.mentor as usize] += 1;
+                degree[j] += 1;
+                cheapest[j] = cheapest[j].min(max_w - w);
             }
         }
         for i in 0..n {
             row_start[i + 1] += row_start[i];
         }
         let cap = problem.capacities.iter().zip(&degree).map(|(&c, &d)| c.min(d)).collect();
-        Self { n, row_start, col, cost, unmatched_cost: max_w, cap }
+        Self { n, row_start, col, cost, unmatched_cost: max_w, cap, cheapest }
     }
 
     /// Warm-start prices: each mentor's cheapest cost (Jonker-Volgenant column reduction),
@@ -98,12 +104,8 @@ impl Prepared {
         if slots > self.n as u64 {
             return None;
         }
-        let mut cheapest = vec![INF; self.cap.len()];
-        for (&j, &c) in self.col.iter().zip(&self.cost) {
-            cheapest[j as usize] = cheapest[j as usize].min(c);
-        }
-        let top = cheapest.iter().copied().filter(|&c| c < INF).max()?;
-        Some(cheapest.into_iter().map(|c| if c < INF { c - top } else { 0 }).collect())
+        let top = self.cheapest.iter().copied().filter(|&c| c < INF).max()?;
+        Some(self.cheapest.iter().map(|&c| if c < INF { c - top } else { 0 }).collect())
     }
 
     /// True when a dense matrix is small and full enough to beat the heap: at least
@@ -131,8 +133,8 @@ impl Prepared {
             }
             row_start.push(col.len());
         }
-        let (n, unmatched_cost, cap) = (self.n, self.unmatched_cost, self.cap.clone());
-        Self { n, row_start, col, cost, unmatched_cost, cap }
+        let (n, unmatched_cost, cap, cheapest) = (self.n, self.unmatched_cost, self.cap.clone(), self.cheapest.clone());
+        Self { n, row_start, col, cost, unmatched_cost, cap, cheapest }
     }
 
     /// True when no edge has a negative reduced cost under `sol`'s duals: `sol`, optimal

@@ -109,7 +109,7 @@ const OBJECTIVES: [MatchingObjective; 2] = [MatchingObjective::Participation, Ma
 fn prepared(p: &AssignmentProblem, objective: MatchingObjective) -> Prepared {
     let lo = p.edges.iter().map(|e| e.score).min().unwrap_or(0);
     let hi = p.edges.iter().map(|e| e.score).max().unwrap_or(0);
-    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"))
+    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"), hi)
 }
 
 /// `(matched, total)` of a kernel's answer, recounted from the instance.
