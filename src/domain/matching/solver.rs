@@ -84,7 +84,7 @@ impl std::error::Error for SolveError {}
 pub fn solve(problem: &AssignmentProblem, objective: MatchingObjective) -> Result<Assignment, SolveError> {
     let (edges, lo, hi) = checked_edges(problem)?;
     let transform = Transform::new(problem, lo, hi, objective)?;
-    let prepared = Prepared::new(problem, &edges, transform, hi);
+    let prepared = Prepared::new(problem, &edges, transform, (lo, hi));
     let kernel = if prepared.prefers_dense() { Kernel::Dense } else { Kernel::Sparse };
     let prices = prepared.column_prices();
     // A certified subset when one exists, else the full instance; both start from the
@@ -280,7 +280,7 @@ mod tests {
         let p = AssignmentProblem { mentees: n as usize, capacities: caps, edges };
         for obj in [MatchingObjective::Participation, MatchingObjective::Score] {
             let (sorted, lo, hi) = checked_edges(&p).unwrap();
-            let prep = Prepared::new(&p, &sorted, Transform::new(&p, lo, hi, obj).unwrap(), hi);
+            let prep = Prepared::new(&p, &sorted, Transform::new(&p, lo, hi, obj).unwrap(), (lo, hi));
             let dense = summarise(&sorted, prep.run(Kernel::Dense, None).mentor_of());
             let sparse = summarise(&sorted, prep.run(Kernel::Sparse, None).mentor_of());
             assert_eq!((dense.matched, dense.total), (sparse.matched, sparse.total));

@@ -40,7 +40,12 @@ pub(super) enum Sink {
 pub(super) struct Prepared {
     pub(super) n: usize,
     pub(super) row_start: Vec<usize>,
-    pub(super) col: Vec<u32>,
+    /// Mentor of each pair; when `complete`, only `0..m` once, shared by every row.
+    col: Vec<u32>,
+    /// Every mentee has every mentor as a pair, in order: rows need no mentor list, and
+    /// building them is one pass writing costs only (a dense program of 25 million pairs
+    /// would otherwise write and page in 100 MB more).
+    complete: bool,
     pub(super) cost: Vec<i64>,
     unmatched_cost: i64,
     /// Capacity capped by degree: a mentor can never use more slots than it has edges.
@@ -66,10 +71,24 @@ impl Solution {
 
 impl Prepared {
     /// Builds the cost rows in one pass; edges must be sorted by (mentee, mentor) and
-    /// `top_score` be their highest score (weights grow with the score).
-    pub(super) fn new(problem: &AssignmentProblem, edges: &[Edge], transform: Transform, top_score: i64) -> Self {
+    /// `scores` be their lowest and highest score (weights grow with the score).
+    pub(super) fn new(problem: &AssignmentProblem, edges: &[Edge], transform: Transform, scores: (i64, i64)) -> Self {
         let n = problem.mentees;
-        let max_w = transform.weight(top_score).max(1);
+        let m = problem.capacities.len();
+        let max_w = transform.weight(scores.1).max(1);
+        let every_pair_kept = transform.weight(scores.0) > 0 && problem.capacities.iter().all(|&c| c > 0);
+        if every_pair_kept && edges.len() == n.saturating_mul(m) && m > 0 {
+            let cost: Vec<i64> = edges.iter().map(|e| max_w - transform.weight(e.score)).collect();
+            let mut cheapest = vec![INF; m];
+            for row in cost.chunks_exact(m) {
+                for (low, &c) in cheapest.iter_mut().zip(row) {
+                    *low = (*low).min(c);
+                }
+            }
+            let cap = problem.capacities.iter().map(|&c| c.min(n as u32)).collect();
+            let (row_start, col) = ((0..=n).map(|r| r * m).collect(), (0..m as u32).collect());
+            return Self { n, row_start, col, complete: true, cost, unmatched_cost: max_w, cap, cheapest };
+        }
         let mut row_start = vec![0usize; n + 1];
         let mut col = Vec::with_capacity(edges.len());
         let mut cost = Vec::with_capacity(edges.len());
@@ -91,7 +110,7 @@ impl Prepared {
             row_start[i + 1] += row_start[i];
         }
         let cap = problem.capacities.iter().zip(&degree).map(|(&c, &d)| c.min(d)).collect();
-        Self { n, row_start, col, cost, unmatched_cost: max_w, cap, cheapest }
+        Self { n, row_start, col, complete: false, cost, unmatched_cost: max_w, cap, cheapest }
     }
 
     /// Warm-start prices: each mentor's cheapest cost (Jonker-Volgenant column reduction),
@@ -114,7 +133,7 @@ impl Prepared {
     pub(super) fn prefers_dense(&self) -> bool {
         let active = self.cap.iter().filter(|&&c| c > 0).count();
         let cells = self.n.saturating_mul(active);
-        cells > 0 && cells <= 1 << 25 && self.col.len().saturating_mul(2) >= cells
+        cells > 0 && cells <= 1 << 25 && self.cost.len().saturating_mul(2) >= cells
     }
 
     /// The same instance restricted to the edges marked in `keep` (same costs and
@@ -124,8 +143,9 @@ impl Prepared {
         let (mut col, mut cost) = (Vec::new(), Vec::new());
         row_start.push(0);
         for r in 0..self.n {
-            let range = self.row_start[r]..self.row_start[r + 1];
-            for ((&k, &j), &c) in keep[range.clone()].iter().zip(&self.col[range.clone()]).zip(&self.cost[range]) {
+            let (cols, costs) = self.row(r as u32);
+            let kept = &keep[self.row_start[r]..self.row_start[r + 1]];
+            for ((&k, &j), &c) in kept.iter().zip(cols).zip(costs) {
                 if k {
                     col.push(j);
                     cost.push(c);
@@ -134,7 +154,7 @@ impl Prepared {
             row_start.push(col.len());
         }
         let (n, unmatched_cost, cap, cheapest) = (self.n, self.unmatched_cost, self.cap.clone(), self.cheapest.clone());
-        Self { n, row_start, col, cost, unmatched_cost, cap, cheapest }
+        Self { n, row_start, col, complete: false, cost, unmatched_cost, cap, cheapest }
     }
 
     /// True when no edge has a negative reduced cost under `sol`'s duals: `sol`, optimal
@@ -223,34 +243,38 @@ impl Prepared {
     fn pairs_by_mentor(&self) -> (Vec<usize>, Vec<(u32, i64)>) {
         let m = self.cap.len();
         let mut start = vec![0usize; m + 1];
-        for &j in &self.col {
-            start[j as usize + 1] += 1;
+        for r in 0..self.n as u32 {
+            for &j in self.row(r).0 {
+                start[j as usize + 1] += 1;
+            }
         }
         for j in 0..m {
             start[j + 1] += start[j];
         }
         let mut next = start.clone();
-        let mut pairs = vec![(0u32, 0i64); self.col.len()];
-        for r in 0..self.n {
-            for e in self.row_start[r]..self.row_start[r + 1] {
-                let j = self.col[e] as usize;
-                pairs[next[j]] = (r as u32, self.cost[e]);
-                next[j] += 1;
+        let mut pairs = vec![(0u32, 0i64); self.cost.len()];
+        for r in 0..self.n as u32 {
+            let (cols, costs) = self.row(r);
+            for (&j, &c) in cols.iter().zip(costs) {
+                pairs[next[j as usize]] = (r, c);
+                next[j as usize] += 1;
             }
         }
         (start, pairs)
     }
 
-    fn row(&self, r: u32) -> (&[u32], &[i64]) {
+    /// The mentors and costs of row `r`.
+    pub(super) fn row(&self, r: u32) -> (&[u32], &[i64]) {
         let (a, b) = (self.row_start[r as usize], self.row_start[r as usize + 1]);
-        (&self.col[a..b], &self.cost[a..b])
+        let cols = if self.complete { &self.col[..] } else { &self.col[a..b] };
+        (cols, &self.cost[a..b])
     }
 
     /// The cost matrix, row by row; when every pair is eligible the compressed rows
     /// already are that matrix.
     fn dense_matrix(&self) -> Cow<'_, [i64]> {
         let m = self.cap.len();
-        if self.col.len() == self.n * m {
+        if self.cost.len() == self.n * m {
             return Cow::Borrowed(&self.cost);
         }
         let mut mat = vec![INF; self.n * m];

@@ -109,7 +109,7 @@ const OBJECTIVES: [MatchingObjective; 2] = [MatchingObjective::Participation, Ma
 fn prepared(p: &AssignmentProblem, objective: MatchingObjective) -> Prepared {
     let lo = p.edges.iter().map(|e| e.score).min().unwrap_or(0);
     let hi = p.edges.iter().map(|e| e.score).max().unwrap_or(0);
-    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"), hi)
+    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"), (lo, hi))
 }
 
 /// `(matched, total)` of a kernel's answer, recounted from the instance.
@@ -193,7 +193,7 @@ proptest! {
     ) {
         for objective in OBJECTIVES {
             let prep = prepared(&p, objective);
-            let keep = &keep_bits[..prep.col.len()];
+            let keep = &keep_bits[..prep.cost.len()];
             let prices = warm_prices(&prep, &shares[..p.capacities.len()]);
             let mut caps = p.capacities.clone();
             let best = exhaustive(0, &mut caps, &scores, objective, &mut HashMap::new());

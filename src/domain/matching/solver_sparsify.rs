@@ -17,7 +17,7 @@ const KEEP_PER_ROW: usize = 24;
 /// mentor's price, so that mentors everyone wants do not fill every mentee's subset,
 /// and warm-start the subset's solve.
 pub(super) fn solve_sparsified(full: &Prepared, prices: Option<&[i64]>) -> Option<Solution> {
-    if full.col.len() < full.n.saturating_mul(KEEP_PER_ROW * 3) {
+    if full.cost.len() < full.n.saturating_mul(KEEP_PER_ROW * 3) {
         return None;
     }
     let keep = cheapest_per_row(full, KEEP_PER_ROW, prices)?;
@@ -33,7 +33,7 @@ pub(super) fn solve_sparsified(full: &Prepared, prices: Option<&[i64]>) -> Optio
 /// the mentor index, so that tied mentees do not all keep the same mentors.
 fn cheapest_per_row(full: &Prepared, k: usize, prices: Option<&[i64]>) -> Option<Vec<bool>> {
     let price = |j: u32| prices.map_or(0, |p| p[j as usize]);
-    let mut keep = vec![false; full.col.len()];
+    let mut keep = vec![false; full.cost.len()];
     let mut order: Vec<usize> = Vec::new();
     let mut tied_rows = 0usize;
     for r in 0..full.n {
@@ -42,11 +42,13 @@ fn cheapest_per_row(full: &Prepared, k: usize, prices: Option<&[i64]>) -> Option
             keep[a..b].fill(true);
             continue;
         }
-        let reduced = |e: usize| full.cost[e] - price(full.col[e]);
+        // Positions within the row, so that `cols` and `costs` index alike.
+        let (cols, costs) = full.row(r as u32);
+        let reduced = |e: usize| costs[e] - price(cols[e]);
         let spread = |j: u32| (j ^ (r as u32).wrapping_mul(0x9E37_79B9)).wrapping_mul(0x85EB_CA6B);
         order.clear();
-        order.extend(a..b);
-        order.select_nth_unstable_by_key(k - 1, |&e| (reduced(e), spread(full.col[e])));
+        order.extend(0..b - a);
+        order.select_nth_unstable_by_key(k - 1, |&e| (reduced(e), spread(cols[e])));
         let boundary = reduced(order[k - 1]);
         if order.iter().filter(|&&e| reduced(e) == boundary).count() > k {
             tied_rows += 1;
@@ -56,7 +58,7 @@ fn cheapest_per_row(full: &Prepared, k: usize, prices: Option<&[i64]>) -> Option
             }
         }
         for &e in &order[..k] {
-            keep[e] = true;
+            keep[a + e] = true;
         }
     }
     Some(keep)
