@@ -4,7 +4,8 @@
 //! Costs are `max_weight - weight >= 0`; each mentee also has a private "unmatched"
 //! column of cost `max_weight` whose potential is always 0, so it is handled implicitly.
 //! Invariants (the usual LSAP duals): `cost - u[row] - v[mentor] >= 0` on every edge,
-//! `= 0` on matched edges, and `v = 0` on every mentor with a free slot.
+//! `= 0` on matched edges, and `v = 0` on every mentor with a free slot (a warm start
+//! may break the last one until [`Prepared::run`] repairs it).
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
