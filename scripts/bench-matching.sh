@@ -41,13 +41,14 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # Runs a command RUNS times; prints "matched total median_seconds max_rss_kib".
 measure() {
-  local out secs=() rss=0 matched total
+  local out secs=() rss=0 run_rss matched total
   for _ in $(seq "$RUNS"); do
     out=$(/usr/bin/time -f "maxrss=%M" "$@" 2>&1 | tr '\n' ' ')
     matched=$(echo "$out" | field matched); total=$(echo "$out" | field total)
     [ -n "$matched" ] || { echo "failed: $* -> $out" >&2; exit 1; }
     secs+=("$(echo "$out" | field seconds)")
-    rss=$(( $(echo "$out" | field maxrss) > rss ? $(echo "$out" | field maxrss) : rss ))
+    run_rss=$(echo "$out" | field maxrss)
+    (( run_rss > rss )) && rss=$run_rss
   done
   echo "$matched $total $(printf '%s\n' "${secs[@]}" | median) $rss"
 }

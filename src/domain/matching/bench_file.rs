@@ -38,7 +38,6 @@ pub fn parse_str(text: &str) -> Result<AssignmentProblem, BenchError> {
 }
 
 /// Parses a benchmark file from any buffered reader.
-/// Parses a benchmark file from any buffered reader.
 pub fn parse_reader(mut reader: impl BufRead) -> Result<AssignmentProblem, BenchError> {
     let mut buf = String::new();
     let mut next_line = |buf: &mut String| -> Result<bool, BenchError> {

@@ -97,7 +97,7 @@ pub fn solve(problem: &AssignmentProblem, objective: MatchingObjective) -> Resul
 
 /// Validates the edges and returns them sorted by (mentee, mentor) with the lowest and
 /// highest score; borrows them when they already arrive sorted (the common case).
-fn checked_edges(problem: &AssignmentProblem) -> Result<(Cow<'_, [Edge]>, i64, i64), SolveError> {
+pub(super) fn checked_edges(problem: &AssignmentProblem) -> Result<(Cow<'_, [Edge]>, i64, i64), SolveError> {
     let m = problem.capacities.len();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     let mut increasing = true;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 
 use super::rules::MatchingObjective;
-use super::solver::{Assignment, AssignmentProblem, Edge, Transform, solve};
+use super::solver::{Assignment, AssignmentProblem, Edge, Transform, checked_edges, solve};
 use super::solver_kernel::{Kernel, Prepared};
 
 /// The objective as a comparable key: larger is better.
@@ -105,11 +105,10 @@ fn instance() -> impl Strategy<Value = (AssignmentProblem, Vec<Vec<Option<i64>>>
 
 const OBJECTIVES: [MatchingObjective; 2] = [MatchingObjective::Participation, MatchingObjective::Score];
 
-/// The instance as the kernels see it (its edges are generated in (mentee, mentor) order).
+/// The instance as the kernels see it, prepared as [`solve`] prepares it.
 fn prepared(p: &AssignmentProblem, objective: MatchingObjective) -> Prepared {
-    let lo = p.edges.iter().map(|e| e.score).min().unwrap_or(0);
-    let hi = p.edges.iter().map(|e| e.score).max().unwrap_or(0);
-    Prepared::new(p, &p.edges, Transform::new(p, lo, hi, objective).expect("small scores"), (lo, hi))
+    let (edges, lo, hi) = checked_edges(p).expect("valid instance");
+    Prepared::new(p, &edges, Transform::new(p, lo, hi, objective).expect("small scores"), (lo, hi))
 }
 
 /// `(matched, total)` of a kernel's answer, recounted from the instance.

@@ -29,8 +29,9 @@ pub(super) fn solve_sparsified(full: &Prepared, prices: Option<&[i64]>) -> Optio
 /// `None` when ties make that choice arbitrary: when, in more than a quarter of the
 /// rows (judged from the 16th row on), more than `k` edges share the row's `k`-th cost
 /// (scores from a small skills catalogue, a few score values), the kept edges are a
-/// coin toss among equals and the duals of the subset almost never certify the rest. Ties that fit go by a fixed hash of the pair rather than
-/// the mentor index, so that tied mentees do not all keep the same mentors.
+/// coin toss among equals and the duals of the subset almost never certify the rest.
+/// Ties that fit go by a fixed hash of the pair rather than the mentor index, so that
+/// tied mentees do not all keep the same mentors.
 fn cheapest_per_row(full: &Prepared, k: usize, prices: Option<&[i64]>) -> Option<Vec<bool>> {
     let price = |j: u32| prices.map_or(0, |p| p[j as usize]);
     let mut keep = vec![false; full.cost.len()];
