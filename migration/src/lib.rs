@@ -10,6 +10,7 @@ mod m20261202_000005_org_settings;
 mod m20261202_000006_metrics_indexes;
 mod m20261202_000007_pseudonym_key;
 mod m20261202_000008_analytics_views;
+mod m20261204_000009_scim;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_metrics_indexes::Migration),
             Box::new(m20261202_000007_pseudonym_key::Migration),
             Box::new(m20261202_000008_analytics_views::Migration),
+            Box::new(m20261204_000009_scim::Migration),
         ]
     }
 }

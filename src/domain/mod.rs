@@ -11,6 +11,7 @@ pub mod program;
 pub mod pseudonym;
 pub mod record;
 pub mod relationship;
+pub mod scim;
 pub mod skill;
 pub mod text;
 pub mod timeline;

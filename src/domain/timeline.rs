@@ -170,9 +170,49 @@ pub fn departure_step(
     }
 }
 
+/// What a directory's `active` flag (SCIM) means for a person on `today`, given their dates and
+/// whether their departure already took effect: the last working day to store and the step.
+/// `false` is a departure that takes effect at once, today being the last day (or an earlier one
+/// already recorded); `true` brings back someone who had left. Anything else changes nothing.
+pub fn directory_step(
+    current: Employment,
+    departed: bool,
+    active: bool,
+    today: NaiveDate,
+) -> Result<(Option<NaiveDate>, DepartureStep), DomainError> {
+    match (active, departed) {
+        (false, false) => {
+            let last_day = current.left_on.filter(|left| *left < today).unwrap_or(today);
+            if let Some(hired) = current.hired_on.filter(|hired| *hired > last_day) {
+                return Err(invalid(format!("cannot be deactivated on {last_day}: hired on {hired}")));
+            }
+            Ok((Some(last_day), DepartureStep::Departed(last_day)))
+        }
+        (true, true) => Ok((None, DepartureStep::Rehired)),
+        _ => Ok((current.left_on, DepartureStep::Unchanged)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_directory_deactivates_at_once_and_brings_people_back() {
+        let today = date(2026, 6, 10);
+        let employed = Employment { hired_on: Some(date(2020, 1, 1)), left_on: None };
+        assert_eq!(directory_step(employed, false, false, today), Ok((Some(today), DepartureStep::Departed(today))));
+        let notice = Employment { left_on: Some(date(2026, 7, 31)), ..employed };
+        assert_eq!(directory_step(notice, false, false, today).unwrap().0, Some(today), "a notice period is cut short");
+        let overdue = Employment { left_on: Some(date(2026, 6, 1)), ..employed };
+        assert_eq!(directory_step(overdue, false, false, today).unwrap().0, Some(date(2026, 6, 1)));
+        let gone = Employment { left_on: Some(date(2026, 1, 31)), ..employed };
+        assert_eq!(directory_step(gone, true, true, today), Ok((None, DepartureStep::Rehired)));
+        assert_eq!(directory_step(gone, true, false, today), Ok((gone.left_on, DepartureStep::Unchanged)));
+        assert_eq!(directory_step(notice, false, true, today), Ok((notice.left_on, DepartureStep::Unchanged)));
+        let future_hire = Employment { hired_on: Some(date(2026, 9, 1)), left_on: None };
+        assert!(directory_step(future_hire, false, false, today).is_err());
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

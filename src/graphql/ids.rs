@@ -31,6 +31,8 @@ pub enum Kind {
     Learning,
     /// One side's feedback on a match.
     Feedback,
+    /// A SCIM client's secret.
+    ScimToken,
 }
 
 impl Kind {
@@ -46,6 +48,7 @@ impl Kind {
             Kind::Meeting => "Meeting",
             Kind::Learning => "Learning",
             Kind::Feedback => "Feedback",
+            Kind::ScimToken => "ScimToken",
         }
     }
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Meeting,
             Kind::Learning,
             Kind::Feedback,
+            Kind::ScimToken,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)

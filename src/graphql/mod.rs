@@ -19,6 +19,7 @@ mod records;
 mod relationships;
 mod requests;
 mod rules;
+mod scim;
 mod skills;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -40,6 +41,7 @@ pub struct Query(
     audit::AuditQuery,
     audit::IntegrityQuery,
     metrics::MetricsQuery,
+    scim::ScimQuery,
 );
 
 /// Every mutation.
@@ -54,6 +56,7 @@ pub struct Mutation(
     records::RecordsMutation,
     requests::RequestsMutation,
     metrics::SettingsMutation,
+    scim::ScimMutation,
 );
 
 /// The service's schema.

@@ -12,6 +12,7 @@ use super::people::Person;
 use super::programs::Program;
 use super::records::{Feedback, Learning, Meeting, may_read_records};
 use super::requests::MatchRequest;
+use super::scim::ScimToken;
 use super::skills::Skill;
 use crate::domain::relationship::MatchStatus;
 use crate::error::{Error, Result};
@@ -42,6 +43,8 @@ pub enum Node {
     Learning(Learning),
     /// One side's feedback on a match.
     Feedback(Feedback),
+    /// A SCIM client's secret (its hash only).
+    ScimToken(ScimToken),
 }
 
 /// The caller, as the token describes them.
@@ -202,6 +205,10 @@ impl NodeQuery {
                 }
                 None => None,
             },
+            Kind::ScimToken => {
+                viewer.require(&[crate::auth::Role::Admin], "reading SCIM tokens")?;
+                store.scim_token(id).await?.map(|row| Node::ScimToken(ScimToken(row)))
+            }
         };
         Ok(node)
     }

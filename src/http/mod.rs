@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 pub mod persisted;
 pub mod rate_limit;
+mod scim;
 
 use std::sync::Arc;
 
@@ -61,6 +62,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .merge(graphiql::routes())
+        .merge(scim::routes())
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Enforced where the body is read, so the 413 is a GraphQL error whether the client sent

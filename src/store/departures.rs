@@ -31,6 +31,8 @@ pub enum DepartureSource {
     Recorded,
     /// A directory import (`upsertPeople`).
     DirectoryImport,
+    /// A SCIM client: a user deactivated, deleted or reactivated.
+    Scim,
     /// A scheduled last day went by.
     ScheduleDue,
 }
@@ -40,6 +42,7 @@ impl DepartureSource {
         match self {
             DepartureSource::Recorded => "recorded departure",
             DepartureSource::DirectoryImport => "directory import",
+            DepartureSource::Scim => "SCIM provisioning",
             DepartureSource::ScheduleDue => "scheduled departure came due",
         }
     }

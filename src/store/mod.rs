@@ -18,6 +18,7 @@ pub mod records;
 pub mod relationships;
 pub mod requests;
 pub mod roster;
+pub mod scim;
 pub mod settings;
 pub mod skills;
 

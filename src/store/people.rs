@@ -105,7 +105,7 @@ impl Scoped<'_> {
         Ok(UpsertSummary { created, updated, unchanged, people })
     }
 
-    async fn people_by_employee_ids<C: sea_orm::ConnectionTrait>(
+    pub(crate) async fn people_by_employee_ids<C: sea_orm::ConnectionTrait>(
         &self,
         db: &C,
         ids: &[&str],
@@ -264,7 +264,8 @@ impl Scoped<'_> {
     }
 }
 
-fn fill(active: &mut person::ActiveModel, record: &PersonRecord) {
+/// Writes a checked directory entry into a row (and stamps `updated_at`).
+pub(crate) fn fill(active: &mut person::ActiveModel, record: &PersonRecord) {
     active.employee_id = Set(record.employee_id.clone());
     active.name = Set(record.name.clone());
     active.email = Set(record.email.clone());

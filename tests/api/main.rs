@@ -20,6 +20,7 @@ mod records_in_time;
 mod relationships;
 mod requests;
 mod schema;
+mod scim;
 mod skills;
 mod tenancy;
 mod tenancy_matching;

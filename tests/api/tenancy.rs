@@ -52,6 +52,8 @@ const ENROLL: &str =
     "mutation($prog: ID!, $p: ID) { enroll(input: { programId: $prog, personId: $p, role: MENTEE }) { id status } }";
 const ACCEPT: &str = "mutation($id: ID!) { acceptEnrollment(id: $id) { status } }";
 const WITHDRAW: &str = "mutation($id: ID!) { withdrawEnrollment(id: $id) { status } }";
+const ROTATE_SCIM_TOKEN: &str = "mutation($id: ID!) { rotateScimToken(id: $id, overlapHours: 1) { secret } }";
+const REVOKE_SCIM_TOKEN: &str = "mutation($id: ID!) { revokeScimToken(id: $id) { active } }";
 const UPDATE_ENROLLMENT: &str = "mutation($id: ID!) { updateEnrollment(id: $id, goals: \"Learn TikTok\") { goals } }";
 
 /// Everything of acme that must survive globex's attempts, as acme's admin reads it.
@@ -84,14 +86,25 @@ struct World {
     audit: String,
     /// The program's version after seeding.
     version: i64,
+    /// A SCIM secret's token ("Entra ID").
+    scim_token: String,
 }
 
 impl World {
     fn ids(&self) -> Vec<&str> {
         let mut ids: Vec<&str> = self.people.iter().map(String::as_str).collect();
         ids.extend(
-            [&self.skill, &self.program, &self.draft, &self.mentor, &self.applied, &self.eves, &self.audit]
-                .map(String::as_str),
+            [
+                &self.skill,
+                &self.program,
+                &self.draft,
+                &self.mentor,
+                &self.applied,
+                &self.eves,
+                &self.audit,
+                &self.scim_token,
+            ]
+            .map(String::as_str),
         );
         ids
     }
@@ -126,7 +139,9 @@ async fn seed(app: &TestApp, org: &str) -> World {
     let first_event = admin.gql("{ auditEvents(first: 1) { nodes { id } } }", json!({})).await;
     let audit = text_at(first_event.data(), "/auditEvents/nodes/0/id");
     let version = admin.program_version(&program).await;
-    World { people, skill, program, draft, mentor, applied, eves, audit, version }
+    let token = admin.gql("mutation { createScimToken(name: \"Entra ID\") { token { id } } }", json!({})).await;
+    let scim_token = text_at(token.data(), "/createScimToken/token/id");
+    World { people, skill, program, draft, mentor, applied, eves, audit, version, scim_token }
 }
 
 /// Acme's data as its admin sees it, with the audit count.
@@ -169,6 +184,8 @@ fn cross_org_mutations(acme: &World, globex: &World) -> Vec<(Op, bool)> {
         (op("acceptEnrollment", ACCEPT, json!({ "id": acme.applied })), false),
         (op("withdrawEnrollment", WITHDRAW, json!({ "id": acme.mentor })), false),
         (op("updateEnrollment", UPDATE_ENROLLMENT, json!({ "id": acme.mentor })), false),
+        (op("rotateScimToken", ROTATE_SCIM_TOKEN, json!({ "id": acme.scim_token })), true),
+        (op("revokeScimToken", REVOKE_SCIM_TOKEN, json!({ "id": acme.scim_token })), true),
     ]
 }
 
@@ -212,8 +229,8 @@ async fn acme_ids_are_null_or_not_found_for_every_globex_reader() {
         for id in acme.ids() {
             let response = session.gql(NODE, json!({ "id": id })).await;
             assert!(response.body["data"]["node"].is_null(), "globex {who} read acme's {id}: {}", response.body);
-            // Only the role check may refuse before the lookup: audit events are ADMIN-only.
-            let expected = (*who != "admin" && id == acme.audit).then_some("FORBIDDEN");
+            // Only the role check may refuse before the lookup: audit events and SCIM tokens are ADMIN-only.
+            let expected = (*who != "admin" && (id == acme.audit || id == acme.scim_token)).then_some("FORBIDDEN");
             assert_eq!(response.code(), expected, "globex {who}: node({id}): {}", response.body);
         }
         let lookups = [
@@ -338,6 +355,8 @@ fn query_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("node(Program)", NODE, program.clone()), ALL),
         (op("node(Enrollment)", NODE, json!({ "id": world.mentor })), READERS),
         (op("node(AuditEvent)", NODE, json!({ "id": world.audit })), ADMIN),
+        (op("node(ScimToken)", NODE, json!({ "id": world.scim_token })), ADMIN),
+        (op("scimTokens", "{ scimTokens { id name active } }", json!({})), ADMIN),
         (op("viewer", "{ viewer { org subject roles person { id } } }", json!({})), ALL),
         (op("people", "{ people { nodes { id name department } } }", json!({})), READERS),
         (op("person(id:)", PERSON, ada.clone()), READERS),
@@ -397,6 +416,9 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("updateEnrollment (someone else's)", UPDATE_ENROLLMENT, json!({ "id": world.mentor })), MANAGERS),
         (op("withdrawEnrollment (someone else's)", WITHDRAW, json!({ "id": world.mentor })), MANAGERS),
         (op("endProgram", END, json!({ "id": world.draft })), MANAGERS),
+        (op("createScimToken", "mutation { createScimToken(name: \"Okta\") { secret } }", json!({})), ADMIN),
+        (op("rotateScimToken", ROTATE_SCIM_TOKEN, json!({ "id": world.scim_token })), ADMIN),
+        (op("revokeScimToken", REVOKE_SCIM_TOKEN, json!({ "id": world.scim_token })), ADMIN),
     ]
 }
 

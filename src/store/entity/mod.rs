@@ -12,4 +12,5 @@ pub mod org_setting;
 pub mod person;
 pub mod person_skill;
 pub mod program;
+pub mod scim_token;
 pub mod skill;

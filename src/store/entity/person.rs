@@ -24,6 +24,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub scim_user_name: Option<String>,
+    pub scim_external_id: Option<String>,
+    pub scim_deleted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
