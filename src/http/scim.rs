@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/scim/v2/Schemas/{id}", get(schema))
         .route("/scim/v2/Users", get(list_users).post(create_user))
         .route("/scim/v2/Users/.search", axum::routing::post(search_users))
+        // A search at the root covers every resource type; Users is the only one.
+        .route("/scim/v2/.search", axum::routing::post(search_users))
         .route("/scim/v2/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
         .route(
             "/scim/v2/{*rest}",
@@ -174,12 +176,7 @@ fn resource(base: &str, user: &ScimUser) -> Map<String, Value> {
     let id = scim_id(person.id);
     let fields = user.fields(user.manager.as_ref().map(|manager| scim_id(manager.id)));
     let manager_location = user.manager.as_ref().map(|manager| format!("{base}/Users/{}", scim_id(manager.id)));
-    let mut map = fields.attributes(
-        user.manager
-            .as_ref()
-            .zip(manager_location.as_deref())
-            .map(|(manager, location)| (manager.name.as_str(), location)),
-    );
+    let mut map = fields.attributes(manager_location.as_deref());
     let schemas: Vec<&str> =
         [CORE, ENTERPRISE, PROFILE].into_iter().filter(|schema| *schema == CORE || map.contains_key(*schema)).collect();
     map.insert("schemas".into(), json!(schemas));
@@ -402,7 +399,7 @@ fn user_resource_type(base: &str) -> Value {
         "id": "User", "name": "User", "endpoint": "/Users",
         "description": "A person of the organisation: mentor, mentee or both",
         "schema": CORE,
-        "schemaExtensions": [{ "schema": ENTERPRISE, "required": false }, { "schema": PROFILE, "required": false }],
+        "schemaExtensions": [{ "schema": ENTERPRISE, "required": true }, { "schema": PROFILE, "required": true }],
         "meta": { "resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/User") }
     })
 }

@@ -296,15 +296,13 @@ impl Scoped<'_> {
         check_version(&person, expected_version)?;
         let current = self.with_managers(&txn, vec![person]).await?.remove(0);
         let wanted = change(&current)?;
-        if let Some(number) =
-            wanted.fields.employee_number.as_deref().filter(|number| *number != current.person.employee_id)
-        {
-            return Err(ScimError::mutability(format!(
-                "employeeNumber is the employee id and cannot change ({} to {number})",
-                current.person.employee_id
-            )));
-        }
-        let employee_id = current.person.employee_id.clone();
+        let employee_id = match wanted.fields.employee_number.clone() {
+            Some(renamed) if renamed != current.person.employee_id => {
+                self.rename_employee(&txn, &current.person.employee_id, &renamed).await?;
+                renamed
+            }
+            _ => current.person.employee_id.clone(),
+        };
         let saved = self.scim_save(&txn, Some(current.person), employee_id, wanted).await?;
         txn.commit().await?;
         Ok(saved)
@@ -411,10 +409,34 @@ impl Scoped<'_> {
             }
             None => "person.scim.create",
         };
-        let details = json!({ "employeeId": after.employee_id, "userName": after.scim_user_name,
-                              "active": after.employment_status == EmploymentStatus::Active.as_str() });
+        let mut details = json!({ "employeeId": after.employee_id, "userName": after.scim_user_name,
+                                  "active": after.employment_status == EmploymentStatus::Active.as_str() });
+        if let Some(before) = existing.as_ref().filter(|before| before.employee_id != after.employee_id) {
+            details["previousEmployeeId"] = json!(before.employee_id);
+        }
         self.audit(txn, Change { action, entity_type: "Person", entity_id: Some(after.id), details }).await?;
         Ok(ScimUser { person: after, manager })
+    }
+
+    /// Gives the employee id `from` the new id `to` (the HRIS changed its key): refused when
+    /// another person has it; their reports follow, in the same transaction.
+    async fn rename_employee(&self, txn: &DatabaseTransaction, from: &str, to: &str) -> Result<(), ScimError> {
+        let to = crate::domain::person::employee_id("employeeNumber", to)?;
+        let taken = person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::EmployeeId.eq(to.as_str()))
+            .one(txn)
+            .await?;
+        if taken.is_some() {
+            return Err(ScimError::uniqueness(format!("employee id {to} belongs to another person")));
+        }
+        person::Entity::update_many()
+            .col_expr(person::Column::ManagerEmployeeId, Expr::value(to.as_str()))
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::ManagerEmployeeId.eq(from))
+            .exec(txn)
+            .await?;
+        Ok(())
     }
 
     async fn refuse_taken_user_name(

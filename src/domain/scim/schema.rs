@@ -35,17 +35,20 @@ pub fn document(id: &str, base: &str) -> Value {
                     attribute("externalId", "string", "The directory's own id for the person"),
                     json!({ "caseExact": true }),
                 ),
-                attribute("displayName", "string", "The name shown to colleagues"),
+                // Always present: a user created without one is shown by their userName.
+                with(attribute("displayName", "string", "The name shown to colleagues"), json!({ "required": true })),
                 with(
                     attribute("emails", "complex", "The work e-mail (one is kept)"),
                     json!({ "multiValued": true, "subAttributes": [
                         attribute("value", "string", "The address"),
-                        with(attribute("type", "string", "Always work"), json!({ "canonicalValues": ["work"] })),
-                        attribute("primary", "boolean", "Whether it is the primary address")
+                        with(attribute("type", "string", "Always work"), json!({ "canonicalValues": ["work"] }))
                     ]}),
                 ),
                 attribute("title", "string", "Job title"),
-                attribute("active", "boolean", "false records the person's departure, true brings them back"),
+                with(
+                    attribute("active", "boolean", "false records the person's departure, true brings them back"),
+                    json!({ "required": true }),
+                ),
             ],
         ),
         ENTERPRISE => (
@@ -53,15 +56,18 @@ pub fn document(id: &str, base: &str) -> Value {
             "Enterprise User",
             vec![
                 with(
-                    attribute("employeeNumber", "string", "The employee id (else externalId); it cannot change"),
-                    json!({ "caseExact": true, "mutability": "immutable" }),
+                    attribute(
+                        "employeeNumber",
+                        "string",
+                        "The employee id (else externalId, else userName); a new value renames the employee id",
+                    ),
+                    json!({ "caseExact": true, "required": true }),
                 ),
                 attribute("department", "string", "Department"),
                 with(
                     attribute("manager", "complex", "The person's manager"),
                     json!({ "subAttributes": [
                         with(attribute("value", "string", "The manager's id"), json!({ "caseExact": true })),
-                        with(attribute("displayName", "string", "The manager's name"), json!({ "mutability": "readOnly" })),
                         with(
                             attribute("$ref", "reference", "The manager's resource"),
                             json!({ "referenceTypes": ["User"], "caseExact": true })
@@ -76,7 +82,8 @@ pub fn document(id: &str, base: &str) -> Value {
             vec![
                 with(
                     attribute("level", "integer", "Seniority band from 1 (entry level) to 15 (executive)"),
-                    json!({ "canonicalValues": (1..=15).map(|level: i32| level.to_string()).collect::<Vec<_>>() }),
+                    json!({ "required": true,
+                            "canonicalValues": (1..=15).map(|level: i32| level.to_string()).collect::<Vec<_>>() }),
                 ),
                 with(
                     attribute("generation", "string", "Self-declared generation (optional)"),

@@ -163,9 +163,9 @@ impl UserFields {
         })
     }
 
-    /// The resource's attributes (without `id`, `schemas` and `meta`) as JSON; `manager` is the
-    /// manager's display name and resource URL when there is a manager.
-    pub fn attributes(&self, manager: Option<(&str, &str)>) -> Map<String, Value> {
+    /// The resource's attributes (without `id`, `schemas` and `meta`) as JSON; `manager_location`
+    /// is the manager's resource URL when there is a manager.
+    pub fn attributes(&self, manager_location: Option<&str>) -> Map<String, Value> {
         let mut core = Map::new();
         let put = |map: &mut Map<String, Value>, key: &str, value: Option<Value>| {
             if let Some(value) = value {
@@ -175,11 +175,7 @@ impl UserFields {
         put(&mut core, "userName", self.user_name.clone().map(Value::from));
         put(&mut core, "externalId", self.external_id.clone().map(Value::from));
         put(&mut core, "displayName", self.display_name.clone().map(Value::from));
-        put(
-            &mut core,
-            "emails",
-            self.email.clone().map(|email| json!([{ "value": email, "type": "work", "primary": true }])),
-        );
+        put(&mut core, "emails", self.email.clone().map(|email| json!([{ "value": email, "type": "work" }])));
         put(&mut core, "title", self.title.clone().map(Value::from));
         put(&mut core, "active", self.active.map(Value::from));
         let mut enterprise = Map::new();
@@ -188,8 +184,8 @@ impl UserFields {
         put(
             &mut enterprise,
             "manager",
-            self.manager.clone().map(|id| match manager {
-                Some((name, location)) => json!({ "value": id, "displayName": name, "$ref": location }),
+            self.manager.clone().map(|id| match manager_location {
+                Some(location) => json!({ "value": id, "$ref": location }),
                 None => json!({ "value": id }),
             }),
         );
@@ -235,12 +231,24 @@ impl UserFields {
                 Some("remove") => Operation::Remove,
                 _ => return Err(at(ScimError::invalid_syntax("\"op\" must be add, replace or remove"))),
             };
+            let value = find(object, "value").unwrap_or(&Value::Null);
             let path = match find(object, "path") {
                 None | Some(Value::Null) => None,
+                // A whole extension: `"path": "urn:...:enterprise:2.0:User"`.
+                Some(Value::String(path)) if Schema::of_urn(path).is_some_and(|schema| schema != Schema::Core) => {
+                    let key = canonical_key(&document, path);
+                    if op == Operation::Remove {
+                        document.remove(&key);
+                    } else {
+                        let mut whole = Map::new();
+                        whole.insert(key, value.clone());
+                        apply(&mut document, op, None, &Value::Object(whole)).map_err(at)?;
+                    }
+                    continue;
+                }
                 Some(Value::String(path)) => Some(parse_path(path).map_err(at)?),
                 Some(_) => return Err(at(ScimError::invalid_path("\"path\" must be a string"))),
             };
-            let value = find(object, "value").unwrap_or(&Value::Null);
             if op != Operation::Remove && value.is_null() && path.is_some() {
                 return Err(at(ScimError::invalid_value("add and replace need a \"value\"")));
             }
@@ -699,11 +707,8 @@ mod tests {
         assert_eq!(ada.manager.as_deref(), Some("m-1"));
         assert_eq!((ada.level, ada.generation), (Some(4), Some(Generation::GenZ)));
         assert_eq!(ada.hired_on, NaiveDate::from_ymd_opt(2024, 3, 1));
-        let written = Value::Object(ada.attributes(Some(("Grace", "https://x/Users/m-1"))));
-        assert_eq!(
-            written[ENTERPRISE]["manager"],
-            json!({ "value": "m-1", "displayName": "Grace", "$ref": "https://x/Users/m-1" })
-        );
+        let written = Value::Object(ada.attributes(Some("https://x/Users/m-1")));
+        assert_eq!(written[ENTERPRISE]["manager"], json!({ "value": "m-1", "$ref": "https://x/Users/m-1" }));
         assert_eq!(UserFields::read(&written).unwrap(), ada, "what is written reads back the same");
     }
 
