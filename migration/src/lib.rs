@@ -11,6 +11,7 @@ mod m20261202_000006_metrics_indexes;
 mod m20261202_000007_pseudonym_key;
 mod m20261202_000008_analytics_views;
 mod m20261204_000009_scim;
+mod m20261204_000010_import_sources;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_pseudonym_key::Migration),
             Box::new(m20261202_000008_analytics_views::Migration),
             Box::new(m20261204_000009_scim::Migration),
+            Box::new(m20261204_000010_import_sources::Migration),
         ]
     }
 }

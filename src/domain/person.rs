@@ -9,6 +9,9 @@ use super::{DomainError, invalid, text, text_enum};
 pub const MAX_BATCH: usize = 1_000;
 /// Seniority bands run from 1 (entry level) to this value (executive).
 pub const MAX_LEVEL: i32 = 15;
+/// Level of a person a directory creates without one (SCIM or a file without a level column),
+/// until the directory or an admin sets it.
+pub const DEFAULT_LEVEL: i32 = 1;
 
 text_enum! {
     /// A self-declared generation; younger generations have a higher rank.

@@ -8,6 +8,7 @@ mod due;
 mod enrollments;
 mod enums;
 pub(crate) mod ids;
+mod imports;
 mod loaders;
 mod matches;
 mod metrics;
@@ -42,6 +43,7 @@ pub struct Query(
     audit::IntegrityQuery,
     metrics::MetricsQuery,
     scim::ScimQuery,
+    imports::ImportsQuery,
 );
 
 /// Every mutation.
@@ -57,6 +59,7 @@ pub struct Mutation(
     requests::RequestsMutation,
     metrics::SettingsMutation,
     scim::ScimMutation,
+    imports::ImportsMutation,
 );
 
 /// The service's schema.

@@ -5,6 +5,7 @@ mod exports;
 mod graphiql;
 mod graphql;
 mod health;
+mod imports;
 pub mod persisted;
 pub mod rate_limit;
 mod scim;
@@ -58,6 +59,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/exports/programs/{id}/metrics.csv", get(exports::program_metrics))
         .route("/exports/programs/{id}/relationships.csv", get(exports::program_relationships))
+        .route("/imports/people", post(imports::people))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter,
+};
 use serde_json::json;
 
 use super::audit::Change;
@@ -31,6 +34,17 @@ pub struct PeopleFilter {
     pub name_contains: Option<String>,
 }
 
+/// What writing one directory entry did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A new person.
+    Created,
+    /// An existing person; these fields changed.
+    Changed(Vec<&'static str>),
+    /// An existing person, identical.
+    Unchanged,
+}
+
 /// What a directory import did.
 #[derive(Debug)]
 pub struct UpsertSummary {
@@ -51,46 +65,11 @@ impl Scoped<'_> {
         let txn = self.begin().await?;
         let ids: Vec<&str> = records.iter().map(|record| record.employee_id.as_str()).collect();
         let existing = self.people_by_employee_ids(&txn, &ids).await?;
-        let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-        let mut to_insert = Vec::new();
-        for record in &records {
-            match existing.get(&record.employee_id) {
-                Some(row) if same_person(row, record) => unchanged += 1,
-                Some(row) => {
-                    let step = departure_step(
-                        Employment { hired_on: record.hired_on, left_on: row.left_on },
-                        record.left_on,
-                        today(),
-                    )
-                    .map_err(|error| Error::BadInput(format!("employee {}: {error}", record.employee_id)))?;
-                    let mut active = row.clone().into_active_model();
-                    fill(&mut active, record);
-                    if let Some(status) = status_after(step) {
-                        active.employment_status = Set(status.as_str().to_owned());
-                    }
-                    active.version = Set(row.version + 1);
-                    let after = active.update(&txn).await?;
-                    self.depart(&txn, row, &after, step, DepartureSource::DirectoryImport).await?;
-                    updated += 1;
-                }
-                None => {
-                    let mut active = person::ActiveModel {
-                        org_id: Set(self.org.to_owned()),
-                        version: Set(1),
-                        created_at: Set(now()),
-                        ..Default::default()
-                    };
-                    fill(&mut active, record);
-                    let employment = Employment { hired_on: record.hired_on, left_on: record.left_on };
-                    active.employment_status = Set(employment.status(today()).as_str().to_owned());
-                    to_insert.push(active);
-                    created += 1;
-                }
-            }
-        }
-        for chunk in to_insert.chunks(200) {
-            person::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-        }
+        let outcomes = self.write_people(&txn, &records, &existing, DepartureSource::DirectoryImport).await?;
+        let count = |wanted: fn(&Written) -> bool| outcomes.iter().filter(|outcome| wanted(outcome)).count();
+        let created = count(|outcome| matches!(outcome, Written::Created));
+        let updated = count(|outcome| matches!(outcome, Written::Changed(_)));
+        let unchanged = count(|outcome| matches!(outcome, Written::Unchanged));
         if created + updated > 0 {
             let change = json!({ "created": created, "updated": updated, "unchanged": unchanged, "employeeIds": ids });
             self.audit(
@@ -103,6 +82,63 @@ impl Scoped<'_> {
         txn.commit().await?;
         let people = ids.iter().filter_map(|id| stored.get(*id).cloned()).collect();
         Ok(UpsertSummary { created, updated, unchanged, people })
+    }
+
+    /// Writes checked directory entries over `existing` (theirs by employee id) in `txn`: new
+    /// people inserted in batches, changed ones updated, a changed `leftOn` through the one
+    /// departure path. One outcome per record, in order.
+    pub(crate) async fn write_people(
+        &self,
+        txn: &DatabaseTransaction,
+        records: &[PersonRecord],
+        existing: &HashMap<String, person::Model>,
+        source: DepartureSource,
+    ) -> Result<Vec<Written>> {
+        let mut outcomes = Vec::with_capacity(records.len());
+        let mut to_insert = Vec::new();
+        for record in records {
+            match existing.get(&record.employee_id) {
+                Some(row) => {
+                    let fields = changed_fields(row, record);
+                    if fields.is_empty() {
+                        outcomes.push(Written::Unchanged);
+                        continue;
+                    }
+                    let step = departure_step(
+                        Employment { hired_on: record.hired_on, left_on: row.left_on },
+                        record.left_on,
+                        today(),
+                    )
+                    .map_err(|error| Error::BadInput(format!("employee {}: {error}", record.employee_id)))?;
+                    let mut active = row.clone().into_active_model();
+                    fill(&mut active, record);
+                    if let Some(status) = status_after(step) {
+                        active.employment_status = Set(status.as_str().to_owned());
+                    }
+                    active.version = Set(row.version + 1);
+                    let after = active.update(txn).await?;
+                    self.depart(txn, row, &after, step, source).await?;
+                    outcomes.push(Written::Changed(fields));
+                }
+                None => {
+                    let mut active = person::ActiveModel {
+                        org_id: Set(self.org.to_owned()),
+                        version: Set(1),
+                        created_at: Set(now()),
+                        ..Default::default()
+                    };
+                    fill(&mut active, record);
+                    let employment = Employment { hired_on: record.hired_on, left_on: record.left_on };
+                    active.employment_status = Set(employment.status(today()).as_str().to_owned());
+                    to_insert.push(active);
+                    outcomes.push(Written::Created);
+                }
+            }
+        }
+        for chunk in to_insert.chunks(200) {
+            person::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        Ok(outcomes)
     }
 
     pub(crate) async fn people_by_employee_ids<C: sea_orm::ConnectionTrait>(
@@ -279,16 +315,20 @@ pub(crate) fn fill(active: &mut person::ActiveModel, record: &PersonRecord) {
     active.updated_at = Set(now());
 }
 
-fn same_person(row: &person::Model, record: &PersonRecord) -> bool {
-    row.name == record.name
-        && row.email == record.email
-        && row.department == record.department
-        && row.job_title == record.job_title
-        && row.level == record.level
-        && row.manager_employee_id == record.manager_employee_id
-        && row.generation.as_deref() == record.generation.map(Generation::as_str)
-        && row.hired_on == record.hired_on
-        && row.left_on == record.left_on
+/// The fields of `row` that `record` changes, by their API names.
+fn changed_fields(row: &person::Model, record: &PersonRecord) -> Vec<&'static str> {
+    let changes = [
+        ("name", row.name != record.name),
+        ("email", row.email != record.email),
+        ("department", row.department != record.department),
+        ("jobTitle", row.job_title != record.job_title),
+        ("level", row.level != record.level),
+        ("managerEmployeeId", row.manager_employee_id != record.manager_employee_id),
+        ("generation", row.generation.as_deref() != record.generation.map(Generation::as_str)),
+        ("hiredOn", row.hired_on != record.hired_on),
+        ("leftOn", row.left_on != record.left_on),
+    ];
+    changes.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
 }
 
 fn escape_like(term: &str) -> String {

@@ -15,16 +15,12 @@ use super::audit::Change;
 use super::departures::{DepartureSource, status_after};
 use super::entity::{person, scim_token};
 use super::{Scoped, Store, now, today};
-use crate::domain::person::{EmploymentStatus, PersonDraft};
+use crate::domain::person::{DEFAULT_LEVEL, EmploymentStatus, PersonDraft};
 use crate::domain::scim::ScimError;
 use crate::domain::scim::filter::{AttrPath, CompareOp, Filter, Literal};
 use crate::domain::scim::user::{ENTERPRISE, PROFILE, UserFields};
 use crate::domain::timeline::directory_step;
 use crate::error::{Error, Result};
-
-/// Level given to a person the directory creates without the profile extension's `level`,
-/// until the directory or an admin sets it.
-pub const DEFAULT_LEVEL: i32 = 1;
 
 /// What a secret is stored as: its SHA-256, hex. The secret has 256 random bits, so a fast hash
 /// is enough (nothing to guess), and the lookup is one indexed equality.

@@ -10,6 +10,7 @@ mod enrollments;
 mod graphiql;
 mod health;
 mod hostile;
+mod imports;
 mod matching;
 mod metrics;
 mod metrics_property;

@@ -52,6 +52,7 @@ const ENROLL: &str =
     "mutation($prog: ID!, $p: ID) { enroll(input: { programId: $prog, personId: $p, role: MENTEE }) { id status } }";
 const ACCEPT: &str = "mutation($id: ID!) { acceptEnrollment(id: $id) { status } }";
 const WITHDRAW: &str = "mutation($id: ID!) { withdrawEnrollment(id: $id) { status } }";
+const SET_IMPORT_SOURCE: &str = "mutation { setPeopleImportSource(name: \"workday\", columns: [{ field: EMPLOYEE_ID, column: \"Worker ID\" }]) { name } }";
 const ROTATE_SCIM_TOKEN: &str = "mutation($id: ID!) { rotateScimToken(id: $id, overlapHours: 1) { secret } }";
 const REVOKE_SCIM_TOKEN: &str = "mutation($id: ID!) { revokeScimToken(id: $id) { active } }";
 const UPDATE_ENROLLMENT: &str = "mutation($id: ID!) { updateEnrollment(id: $id, goals: \"Learn TikTok\") { goals } }";
@@ -357,6 +358,7 @@ fn query_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("node(AuditEvent)", NODE, json!({ "id": world.audit })), ADMIN),
         (op("node(ScimToken)", NODE, json!({ "id": world.scim_token })), ADMIN),
         (op("scimTokens", "{ scimTokens { id name active } }", json!({})), ADMIN),
+        (op("peopleImportSources", "{ peopleImportSources { name columns { field column } } }", json!({})), ADMIN),
         (op("viewer", "{ viewer { org subject roles person { id } } }", json!({})), ALL),
         (op("people", "{ people { nodes { id name department } } }", json!({})), READERS),
         (op("person(id:)", PERSON, ada.clone()), READERS),
@@ -417,6 +419,7 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("withdrawEnrollment (someone else's)", WITHDRAW, json!({ "id": world.mentor })), MANAGERS),
         (op("endProgram", END, json!({ "id": world.draft })), MANAGERS),
         (op("createScimToken", "mutation { createScimToken(name: \"Okta\") { secret } }", json!({})), ADMIN),
+        (op("setPeopleImportSource", SET_IMPORT_SOURCE, json!({})), ADMIN),
         (op("rotateScimToken", ROTATE_SCIM_TOKEN, json!({ "id": world.scim_token })), ADMIN),
         (op("revokeScimToken", REVOKE_SCIM_TOKEN, json!({ "id": world.scim_token })), ADMIN),
     ]

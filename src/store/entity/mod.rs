@@ -3,6 +3,7 @@
 pub mod audit_event;
 pub mod enrollment;
 pub mod feedback;
+pub mod import_source;
 pub mod learning;
 pub mod match_request;
 pub mod matched_pair;
