@@ -3,6 +3,7 @@
 //! changes are allowed. Read this first to learn what the service means.
 
 pub mod enrollment;
+pub mod history;
 pub mod import;
 pub mod integrity;
 pub mod matching;

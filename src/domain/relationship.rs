@@ -45,6 +45,8 @@ text_enum! {
         Manual => "MANUAL",
         /// The mentee asked and the mentor accepted.
         Request => "REQUEST",
+        /// Imported from an earlier program's records.
+        Imported => "IMPORTED",
     }
 }
 

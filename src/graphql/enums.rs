@@ -159,6 +159,7 @@ pub enum MatchSource {
     Engine,
     Manual,
     Request,
+    Imported,
 }
 
 /// Where a self-service request stands.

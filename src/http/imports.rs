@@ -1,13 +1,16 @@
-//! People imports from an HRIS file: `POST /imports/people` with a CSV body (UTF-8, optional
-//! BOM, `,` or `;`, RFC 4180 quoting), `?dryRun=true` to check without writing,
-//! `?fullSnapshot=true` when the file lists everyone employed, `?source=workday` for a source's
-//! column names (`setPeopleImportSource`). ADMIN only. The body is parsed as it streams in; the
-//! answer is the import's report (200 when written or a clean dry run, 422 when rows were refused).
+//! Imports, ADMIN only, each answered with its report (200 when written or a clean dry run, 422
+//! when something was refused, and then nothing is written):
+//! - `POST /imports/people`: an HRIS file as CSV (UTF-8, optional BOM, `,` or `;`, RFC 4180
+//!   quoting), `?dryRun=true` to check without writing, `?fullSnapshot=true` when the file lists
+//!   everyone employed, `?source=workday` for a source's column names. Parsed as it streams in.
+//! - `POST /imports/programs/{id}/history`: an earlier program's relationships and records as one
+//!   JSON document (`domain::history`), `?dryRun=true` likewise.
 
 use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -16,8 +19,10 @@ use serde::Deserialize;
 use super::AppState;
 use super::graphql::{Media, admit, error_response};
 use crate::auth::Role;
+use crate::domain::history::HistoryDocument;
 use crate::domain::import::{Columns, MAX_ROWS, PersonField, RowError};
 use crate::error::Error;
+use crate::graphql::ids::{self, Kind};
 use crate::store::imports::PeopleImport;
 
 /// Longest line (record) accepted, in bytes: a row of a people file is a few hundred.
@@ -62,21 +67,59 @@ pub async fn people(
         store.import_people(import).await
     };
     match answer.await {
-        Ok(report) => {
-            let status = if report.rejected.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            (status, axum::Json(report)).into_response()
-        }
-        Err(error) => {
-            let status = match &error {
-                Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                Error::NotFound(_) => StatusCode::NOT_FOUND,
-                Error::BadInput(_) | Error::IllegalTransition(_) => StatusCode::BAD_REQUEST,
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            error_response(status, media, &error)
-        }
+        Ok(report) => reported(report.rejected.is_empty(), report),
+        Err(error) => refused(&error),
     }
+}
+
+/// The query string of a history import.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryParams {
+    dry_run: Option<bool>,
+}
+
+/// `POST /imports/programs/{id}/history`.
+pub async fn program_history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(program_id): Path<String>,
+    Query(params): Query<HistoryParams>,
+    body: Bytes,
+) -> Response {
+    let viewer = match admit(&state, &headers, Media::Json) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return *refusal,
+    };
+    let answer = async {
+        viewer.require(&[Role::Admin], "importing a program's history")?;
+        let program = ids::decode("programId", &async_graphql::ID(program_id), Kind::Program)
+            .map_err(|_| Error::not_found("program"))?;
+        let document: HistoryDocument = serde_json::from_slice(&body)
+            .map_err(|error| Error::BadInput(format!("the body is not a history document: {error}")))?;
+        let store = state.store.scoped(&viewer.org, &viewer.subject);
+        store.import_history(program, document, params.dry_run.unwrap_or(false)).await
+    };
+    match answer.await {
+        Ok(report) => reported(report.rejected.is_empty(), report),
+        Err(error) => refused(&error),
+    }
+}
+
+fn reported(clean: bool, report: impl serde::Serialize) -> Response {
+    let status = if clean { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    (status, axum::Json(report)).into_response()
+}
+
+fn refused(error: &Error) -> Response {
+    let status = match error {
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::BadInput(_) | Error::IllegalTransition(_) => StatusCode::BAD_REQUEST,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    error_response(status, Media::Json, error)
 }
 
 /// Reads the file as it streams in: the header, then each row, parsed or refused with its line.

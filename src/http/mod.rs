@@ -46,6 +46,9 @@ pub struct AppState {
     pub persisted: Arc<persisted::PersistedQueries>,
 }
 
+/// Largest history document, in bytes.
+const HISTORY_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The service's router with all its layers.
@@ -60,6 +63,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/exports/programs/{id}/metrics.csv", get(exports::program_metrics))
         .route("/exports/programs/{id}/relationships.csv", get(exports::program_relationships))
         .route("/imports/people", post(imports::people))
+        // A history document is one JSON body: larger than a GraphQL request may be.
+        .route(
+            "/imports/programs/{id}/history",
+            post(imports::program_history).layer(DefaultBodyLimit::max(HISTORY_BODY_LIMIT)),
+        )
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod departures;
 pub mod enrollments;
 pub mod entity;
+pub mod history;
 pub mod imports;
 pub mod integrity;
 pub mod matching;

@@ -325,7 +325,8 @@ impl Scoped<'_> {
     }
 }
 
-fn fill(active: &mut meeting::ActiveModel, draft: &MeetingDraft) -> Result<()> {
+/// Writes a checked meeting into a row.
+pub(crate) fn fill(active: &mut meeting::ActiveModel, draft: &MeetingDraft) -> Result<()> {
     active.held_at = Set(draft.held_at);
     active.minutes = Set(draft.minutes);
     active.format = Set(draft.format.as_str().to_owned());

@@ -232,3 +232,151 @@ async fn only_admins_import_and_each_organisation_imports_into_its_own_directory
     let (status, _) = import(&app, &app.as_admin("globex").token, "?source=workday", file).await;
     assert_eq!(status, 404);
 }
+
+/// POSTs a history document; returns status and body.
+async fn import_history(app: &TestApp, token: &str, program: &str, query: &str, document: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/imports/programs/{program}/history{query}", app.address))
+        .bearer_auth(token)
+        .json(document)
+        .send()
+        .await
+        .expect("POST history");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+/// A program of 2025 with mentors M1, M2 and mentees E1, E2 (E2 left on 2025-09-30).
+async fn earlier_program(app: &TestApp) -> String {
+    let admin = app.as_admin("acme");
+    let mut gone = person("E2", "Mentee 2", "Finance", 11);
+    gone["leftOn"] = json!("2025-09-30");
+    admin
+        .upsert_people(json!([
+            person("M1", "Mentor 1", "IT", 2),
+            person("M2", "Mentor 2", "IT", 3),
+            person("E1", "Mentee 1", "Finance", 12),
+            gone
+        ]))
+        .await;
+    admin.create_skill("TikTok", "SOCIAL_MEDIA").await;
+    let create = "mutation { createProgram(input: { name: \"Reverse 2025\", startsOn: \"2025-01-01\", endsOn: \"2025-12-31\" }) { id } }";
+    admin.gql(create, json!({})).await.data()["createProgram"]["id"].as_str().unwrap().to_owned()
+}
+
+fn history() -> Value {
+    json!({ "relationships": [
+        { "mentor": "M1", "mentee": "E1", "startedOn": "2025-01-15", "endedOn": "2025-12-15", "ending": "COMPLETED",
+          "meetings": [{ "heldOn": "2025-02-01", "minutes": 45, "format": "VIDEO" }, { "heldOn": "2025-03-01", "minutes": 30 }],
+          "learnings": [{ "learner": "MENTEE", "skill": "tiktok", "recordedOn": "2025-03-01", "confirmedOn": "2025-03-05" }],
+          "feedback": [{ "respondent": "MENTOR", "submittedOn": "2025-06-30", "satisfaction": 5, "confidence": 4 }] },
+        { "mentor": "M2", "mentee": "E2", "startedOn": "2025-02-01", "endedOn": "2025-09-30", "ending": "ENDED_EARLY",
+          "endReason": "LEFT_COMPANY", "meetings": [{ "heldOn": "2025-04-10", "minutes": 60, "format": "IN_PERSON" }] }
+    ]})
+}
+
+#[tokio::test]
+async fn an_earlier_programs_history_comes_in_with_the_same_rules_and_feeds_the_metrics() {
+    let app = TestApp::spawn().await;
+    let program = earlier_program(&app).await;
+    let admin = app.as_admin("acme");
+    let (status, dry) = import_history(&app, &admin.token, &program, "?dryRun=true", &history()).await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!(
+        (
+            &dry["relationships"],
+            &dry["enrollmentsCreated"],
+            &dry["meetings"],
+            &dry["learnings"],
+            &dry["feedback"],
+            &dry["written"]
+        ),
+        (&json!(2), &json!(4), &json!(3), &json!(1), &json!(1), &json!(false))
+    );
+    let matches = "query($p: ID!) { node(id: $p) { ... on Program { matches(first: 10) { nodes { status source startedOn endedOn endReason } } } } }";
+    assert_eq!(
+        admin.gql(matches, json!({ "p": program })).await.data()["node"]["matches"]["nodes"],
+        json!([]),
+        "a dry run writes nothing"
+    );
+
+    let (status, real) = import_history(&app, &admin.token, &program, "", &history()).await;
+    assert_eq!((status, real["written"].clone(), real["meetings"].clone()), (200, json!(true), json!(3)), "{real}");
+    let nodes = admin.gql(matches, json!({ "p": program })).await.data()["node"]["matches"]["nodes"].clone();
+    assert_eq!(
+        nodes[1],
+        json!({ "status": "ENDED_EARLY", "source": "IMPORTED", "startedOn": "2025-02-01", "endedOn": "2025-09-30", "endReason": "LEFT_COMPANY" })
+    );
+    // Four people: above the smallest group the organisation lets a figure describe.
+    admin.gql("mutation { updateOrgSettings(minGroupSize: 3) { minGroupSize } }", json!({})).await.data();
+    let metrics = "query($p: ID!) { programMetrics(programId: $p, asOf: \"2026-01-31\") { cadence { meetings } skillsLearned { confirmed } } }";
+    let figures =
+        app.as_role("acme", reverse_mentoring::auth::Role::Analyst).gql(metrics, json!({ "p": program })).await;
+    assert_eq!(figures.data()["programMetrics"]["cadence"]["meetings"], 3, "imported meetings count in the metrics");
+    let audit = admin.gql("{ auditEvents(first: 100) { nodes { action } } }", json!({})).await;
+    assert!(
+        audit.data()["auditEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event["action"] == "program.history.import")
+    );
+}
+
+#[tokio::test]
+async fn history_that_breaks_a_rule_is_refused_whole_with_the_path_of_each_record() {
+    let app = TestApp::spawn().await;
+    let program = earlier_program(&app).await;
+    let admin = app.as_admin("acme");
+    let document = json!({ "relationships": [
+        { "mentor": "M1", "mentee": "E1", "startedOn": "2025-01-15", "endedOn": "2025-06-30", "ending": "COMPLETED",
+          "meetings": [{ "heldOn": "2025-07-15", "minutes": 45 }],
+          "learnings": [{ "learner": "MENTEE", "skill": "Quantum", "recordedOn": "2025-03-01" }],
+          "feedback": [{ "respondent": "MENTOR", "submittedOn": "2025-06-30", "satisfaction": 9, "confidence": 4 }] },
+        { "mentor": "M2", "mentee": "E2", "startedOn": "2025-02-01" },
+        { "mentor": "E1", "mentee": "M2", "startedOn": "2025-02-01", "endedOn": "2025-03-01", "ending": "COMPLETED" },
+        { "mentor": "M1", "mentee": "X9", "startedOn": "2025-02-01" },
+        { "mentor": "M2", "mentee": "E1", "startedOn": "2019-02-01", "endedOn": "2019-03-01", "ending": "COMPLETED" }
+    ]});
+    let (status, report) = import_history(&app, &admin.token, &program, "", &document).await;
+    assert_eq!((status, report["written"].clone()), (422, json!(false)), "{report}");
+    let rejected: Vec<(String, String)> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["path"].as_str().unwrap().to_owned(), row["reason"].as_str().unwrap().to_owned()))
+        .collect();
+    let expect = [
+        ("relationships[0].meetings[0]", "after the relationship ended on 2025-06-30"),
+        ("relationships[0].learnings[0]", "no skill 'Quantum' in the catalogue"),
+        ("relationships[0].feedback[0]", "satisfaction must be between 1 and 5"),
+        ("relationships[1]", "the mentee left on 2025-09-30"),
+        ("relationships[2]", "E1 is a mentee in this program; one side per person"),
+        ("relationships[3]", "employee X9 is not in the directory"),
+        ("relationships[4]", "before the mentor was hired on 2020-01-15"),
+    ];
+    assert_eq!(rejected.len(), expect.len(), "{rejected:?}");
+    for ((path, reason), (want_path, words)) in rejected.iter().zip(expect) {
+        assert_eq!(path, want_path, "{reason}");
+        assert!(reason.contains(words), "{path}: {reason}");
+    }
+    let matches = "query($p: ID!) { node(id: $p) { ... on Program { matches(first: 10) { nodes { id } } enrollments(first: 10) { nodes { id } } } } }";
+    let program_now = admin.gql(matches, json!({ "p": program })).await.data()["node"].clone();
+    assert_eq!(
+        (program_now["matches"]["nodes"].clone(), program_now["enrollments"]["nodes"].clone()),
+        (json!([]), json!([]))
+    );
+}
+
+#[tokio::test]
+async fn only_admins_import_history_and_only_into_their_own_programs() {
+    let app = TestApp::spawn().await;
+    let program = earlier_program(&app).await;
+    let (status, body) = import_history(&app, &app.as_coordinator("acme").token, &program, "", &history()).await;
+    assert_eq!((status, body["errors"][0]["extensions"]["code"].as_str()), (403, Some("FORBIDDEN")));
+    let (status, body) = import_history(&app, &app.as_admin("globex").token, &program, "", &history()).await;
+    assert_eq!((status, body["errors"][0]["extensions"]["code"].as_str()), (404, Some("NOT_FOUND")));
+    let (status, body) =
+        import_history(&app, &app.as_admin("acme").token, &program, "", &json!({ "relationship": [] })).await;
+    assert_eq!((status, body["errors"][0]["extensions"]["code"].as_str()), (400, Some("BAD_USER_INPUT")));
+}
