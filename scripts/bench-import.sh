@@ -16,7 +16,14 @@ PORT="${PORT:-18490}"
 cargo build --release --bin reverse-mentoring >/dev/null 2>&1
 BIN="$CARGO_TARGET_DIR/release/reverse-mentoring"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+PID=""
+NAME=""
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null
+  [ -n "$NAME" ] && psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $NAME" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 FILE="$WORK/people.csv"
 python3 - "$ROWS" "$FILE" <<'PY'
 import random, sys, datetime
@@ -50,7 +57,7 @@ for backend in $BACKENDS; do
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
   TOKEN="$(cd "$WORK" && DATABASE_URL="$URL" "$BIN" token --org bench --role admin --sub bench)"
   post() {
-    curl -s -o "$WORK/report.json" -w '%{http_code} %{time_total}' -X POST \
+    curl -s -o "$WORK/report.json" -w '%{http_code} %{time_total}\n' -X POST \
       "http://127.0.0.1:$PORT/imports/people$1" -H "Authorization: Bearer $TOKEN" \
       -H 'Content-Type: text/csv' --data-binary @"$FILE"
   }
@@ -60,7 +67,8 @@ for backend in $BACKENDS; do
   read -r again_status again_time < <(post "")
   peak="$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$PID/status")"
   kill "$PID"; wait "$PID" 2>/dev/null || true
-  [ "$backend" = postgres ] && psql "$PG_ADMIN_URL" -qc "DROP DATABASE $NAME" >/dev/null
+  PID=""
+  if [ "$backend" = postgres ]; then psql "$PG_ADMIN_URL" -qc "DROP DATABASE $NAME" >/dev/null; NAME=""; fi
   for status in "$dry_status" "$real_status" "$again_status"; do
     [ "$status" = 200 ] || { echo "$backend: HTTP $status"; cat "$WORK/report.json" | head -c 2000; exit 1; }
   done

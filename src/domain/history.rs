@@ -154,6 +154,180 @@ pub fn check_record_day(what: &str, day: NaiveDate, days: ActiveDays, today: Nai
     Ok(())
 }
 
+/// One CSV file of a history import: its header and its rows with their line numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The header row.
+    pub header: Vec<String>,
+    /// The rows after it, each with its line (the header is line 1).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// A history document built from CSV files, and where each of its records came from, so that a
+/// refusal names the file and line rather than a place in a document nobody sent.
+#[derive(Debug)]
+pub struct FromTables {
+    /// The document.
+    pub document: HistoryDocument,
+    /// `relationships[0].meetings[1]` -> `meetings line 3`.
+    pub origins: std::collections::HashMap<String, String>,
+}
+
+/// The files of a CSV history import, named as the multipart parts are: `relationships`
+/// (`key, mentor, mentee, startedOn, plannedEndOn, endedOn, ending, endReason`), and optionally
+/// `meetings` (`relationship, heldOn, minutes, format`), `learnings` (`relationship, learner,
+/// skill, recordedOn, confirmedOn`) and `feedback` (`relationship, respondent, submittedOn,
+/// satisfaction, confidence`), where `relationship` is a relationship's `key`.
+pub fn from_tables(
+    relationships: &Table,
+    meetings: &Table,
+    learnings: &Table,
+    feedback: &Table,
+) -> Result<FromTables, Vec<(String, String)>> {
+    use std::collections::HashMap;
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut document = HistoryDocument { relationships: Vec::new() };
+    let mut origins = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let Some(read) =
+        Reader::new("relationships", relationships, &["key", "mentor", "mentee", "startedOn"], &mut errors)
+    else {
+        return Err(errors);
+    };
+    for (line, cells) in &relationships.rows {
+        let at = format!("relationships line {line}");
+        let parsed = (|| {
+            let key = read.text(cells, "key").ok_or("key is empty")?;
+            if by_key.contains_key(&key) {
+                return Err(format!("key {key} is used twice"));
+            }
+            let past = PastRelationship {
+                mentor: read.text(cells, "mentor").ok_or("mentor is empty")?,
+                mentee: read.text(cells, "mentee").ok_or("mentee is empty")?,
+                started_on: read.date(cells, "startedOn")?.ok_or("startedOn is empty")?,
+                planned_end_on: read.date(cells, "plannedEndOn")?,
+                ended_on: read.date(cells, "endedOn")?,
+                ending: read.text(cells, "ending"),
+                end_reason: read.text(cells, "endReason"),
+                meetings: Vec::new(),
+                learnings: Vec::new(),
+                feedback: Vec::new(),
+            };
+            Ok((key, past))
+        })();
+        match parsed {
+            Ok((key, past)) => {
+                origins.insert(format!("relationships[{}]", document.relationships.len()), at);
+                by_key.insert(key, document.relationships.len());
+                document.relationships.push(past);
+            }
+            Err(reason) => errors.push((at, reason)),
+        }
+    }
+    let mut children = |name: &'static str, table: &Table, required: &[&str], add: &mut AddRecord<'_>| {
+        if table.header.is_empty() && table.rows.is_empty() {
+            return;
+        }
+        let mut required_with_key = vec!["relationship"];
+        required_with_key.extend_from_slice(required);
+        let Some(read) = Reader::new(name, table, &required_with_key, &mut errors) else { return };
+        for (line, cells) in &table.rows {
+            let at = format!("{name} line {line}");
+            let index = match read.text(cells, "relationship").and_then(|key| by_key.get(&key).copied()) {
+                Some(index) => index,
+                None => {
+                    let key = read.text(cells, "relationship").unwrap_or_default();
+                    errors.push((at, format!("relationship '{key}' is not a key of the relationships file")));
+                    continue;
+                }
+            };
+            match add(&read, cells, &mut document.relationships[index]) {
+                Ok(path) => {
+                    origins.insert(format!("relationships[{index}].{path}"), at);
+                }
+                Err(reason) => errors.push((at, reason)),
+            }
+        }
+    };
+    children("meetings", meetings, &["heldOn", "minutes"], &mut |read, cells, past| {
+        let meeting = PastMeeting {
+            held_on: read.date(cells, "heldOn")?.ok_or("heldOn is empty")?,
+            minutes: read.integer(cells, "minutes")?.ok_or("minutes is empty")?,
+            format: read.text(cells, "format"),
+        };
+        past.meetings.push(meeting);
+        Ok(format!("meetings[{}]", past.meetings.len() - 1))
+    });
+    children("learnings", learnings, &["learner", "skill", "recordedOn"], &mut |read, cells, past| {
+        let learning = PastLearning {
+            learner: read.text(cells, "learner").ok_or("learner is empty")?,
+            skill: read.text(cells, "skill").ok_or("skill is empty")?,
+            recorded_on: read.date(cells, "recordedOn")?.ok_or("recordedOn is empty")?,
+            confirmed_on: read.date(cells, "confirmedOn")?,
+        };
+        past.learnings.push(learning);
+        Ok(format!("learnings[{}]", past.learnings.len() - 1))
+    });
+    children(
+        "feedback",
+        feedback,
+        &["respondent", "submittedOn", "satisfaction", "confidence"],
+        &mut |read, cells, past| {
+            let answer = PastFeedback {
+                respondent: read.text(cells, "respondent").ok_or("respondent is empty")?,
+                submitted_on: read.date(cells, "submittedOn")?.ok_or("submittedOn is empty")?,
+                satisfaction: read.integer(cells, "satisfaction")?.ok_or("satisfaction is empty")?,
+                confidence: read.integer(cells, "confidence")?.ok_or("confidence is empty")?,
+            };
+            past.feedback.push(answer);
+            Ok(format!("feedback[{}]", past.feedback.len() - 1))
+        },
+    );
+    if errors.is_empty() { Ok(FromTables { document, origins }) } else { Err(errors) }
+}
+
+/// Adds one row of a child file (meetings, learnings, feedback) to its relationship and
+/// returns its place under it (`meetings[1]`).
+type AddRecord<'a> = dyn FnMut(&Reader, &[String], &mut PastRelationship) -> Result<String, String> + 'a;
+
+/// Reads the cells of one file by column name.
+struct Reader {
+    columns: std::collections::HashMap<String, usize>,
+}
+
+impl Reader {
+    /// The file's columns; `None` (with an error) when a required one is missing.
+    fn new(name: &str, table: &Table, required: &[&str], errors: &mut Vec<(String, String)>) -> Option<Reader> {
+        let columns: std::collections::HashMap<String, usize> =
+            table.header.iter().enumerate().map(|(index, column)| (super::import::folded(column), index)).collect();
+        let missing: Vec<&str> =
+            required.iter().copied().filter(|column| !columns.contains_key(&super::import::folded(column))).collect();
+        if missing.is_empty() {
+            Some(Reader { columns })
+        } else {
+            errors.push((format!("{name} line 1"), format!("the header has no {} column", missing.join(", "))));
+            None
+        }
+    }
+
+    fn text(&self, cells: &[String], column: &str) -> Option<String> {
+        let index = *self.columns.get(&super::import::folded(column))?;
+        cells.get(index).map(|cell| cell.trim().to_owned()).filter(|cell| !cell.is_empty())
+    }
+
+    fn date(&self, cells: &[String], column: &str) -> Result<Option<NaiveDate>, String> {
+        self.text(cells, column)
+            .map(|text| text.parse::<NaiveDate>().map_err(|_| format!("{column} '{text}' is not a date (YYYY-MM-DD)")))
+            .transpose()
+    }
+
+    fn integer(&self, cells: &[String], column: &str) -> Result<Option<i32>, String> {
+        self.text(cells, column)
+            .map(|text| text.parse::<i32>().map_err(|_| format!("{column} '{text}' is not a whole number")))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +379,45 @@ mod tests {
             check_record_day("recordedOn", day("2025-07-31"), days, today).unwrap_err().contains("more than 30 days")
         );
         assert!(check_record_day("recordedOn", day("2025-01-09"), days, today).unwrap_err().contains("before"));
+    }
+
+    fn table(rows: &[&[&str]]) -> Table {
+        let owned = |row: &[&str]| row.iter().map(|cell| (*cell).to_owned()).collect::<Vec<String>>();
+        Table {
+            header: owned(rows[0]),
+            rows: rows[1..].iter().enumerate().map(|(index, row)| (index as u64 + 2, owned(row))).collect(),
+        }
+    }
+
+    #[test]
+    fn csv_files_become_one_document_and_remember_their_lines() {
+        let relationships = table(&[
+            &["Key", "Mentor", "Mentee", "Started On", "Ended On", "Ending"],
+            &["R1", "M1", "E1", "2025-01-15", "2025-06-30", "COMPLETED"],
+        ]);
+        let meetings = table(&[
+            &["relationship", "heldOn", "minutes", "format"],
+            &["R1", "2025-02-01", "45", "VIDEO"],
+            &["R1", "2025-03-01", "30", ""],
+        ]);
+        let built = from_tables(&relationships, &meetings, &Table::default(), &Table::default()).unwrap();
+        let past = &built.document.relationships[0];
+        assert_eq!((past.mentor.as_str(), past.ended_on, past.meetings.len()), ("M1", Some(day("2025-06-30")), 2));
+        assert_eq!(past.meetings[1].format, None);
+        assert_eq!(built.origins["relationships[0].meetings[1]"], "meetings line 3");
+        let bad = table(&[
+            &["relationship", "heldOn", "minutes"],
+            &["R9", "2025-02-01", "45"],
+            &["R1", "2025-02-01", "long"],
+        ]);
+        let errors = from_tables(&relationships, &bad, &Table::default(), &Table::default()).unwrap_err();
+        assert_eq!(
+            errors[0],
+            ("meetings line 2".to_owned(), "relationship 'R9' is not a key of the relationships file".to_owned())
+        );
+        assert_eq!(errors[1], ("meetings line 3".to_owned(), "minutes 'long' is not a whole number".to_owned()));
+        let headless = table(&[&["mentor", "mentee"]]);
+        let errors = from_tables(&headless, &Table::default(), &Table::default(), &Table::default()).unwrap_err();
+        assert_eq!(errors[0].1, "the header has no key, startedOn column");
     }
 }

@@ -75,7 +75,7 @@ impl PersonField {
 }
 
 /// A column name compared without case, spaces, dashes or underscores ("Employee ID" = "employee_id").
-fn folded(name: &str) -> String {
+pub(crate) fn folded(name: &str) -> String {
     name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 

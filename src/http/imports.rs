@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,10 +20,11 @@ use serde::Deserialize;
 use super::AppState;
 use super::graphql::{Media, admit, error_response};
 use crate::auth::Role;
-use crate::domain::history::HistoryDocument;
-use crate::domain::import::{Columns, MAX_ROWS, PersonField, RowError};
+use crate::domain::history::{FromTables, HistoryDocument, Table, from_tables};
+use crate::domain::import::{Columns, MAX_ROWS, PersonField, PersonRow, RowError};
 use crate::error::Error;
 use crate::graphql::ids::{self, Kind};
+use crate::store::history::{HistoryReport, RejectedRecord};
 use crate::store::imports::PeopleImport;
 
 /// Longest line (record) accepted, in bytes: a row of a people file is a few hundred.
@@ -79,31 +81,94 @@ pub struct HistoryParams {
     dry_run: Option<bool>,
 }
 
-/// `POST /imports/programs/{id}/history`.
+/// `POST /imports/programs/{id}/history`: one JSON document, or CSV files as multipart parts
+/// named `relationships`, `meetings`, `learnings` and `feedback` (`domain::history::from_tables`).
 pub async fn program_history(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(program_id): Path<String>,
     Query(params): Query<HistoryParams>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let viewer = match admit(&state, &headers, Media::Json) {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
+    let dry_run = params.dry_run.unwrap_or(false);
     let answer = async {
         viewer.require(&[Role::Admin], "importing a program's history")?;
         let program = ids::decode("programId", &async_graphql::ID(program_id), Kind::Program)
             .map_err(|_| Error::not_found("program"))?;
-        let document: HistoryDocument = serde_json::from_slice(&body)
-            .map_err(|error| Error::BadInput(format!("the body is not a history document: {error}")))?;
+        let multipart = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let (document, origins) = if multipart {
+            let multipart = Multipart::from_request(request, &state)
+                .await
+                .map_err(|error| Error::BadInput(format!("the body is not multipart: {error}")))?;
+            match history_tables(multipart).await? {
+                Ok(built) => (built.document, built.origins),
+                Err(errors) => {
+                    let rejected = errors.into_iter().map(|(path, reason)| RejectedRecord { path, reason }).collect();
+                    return Ok(HistoryReport { dry_run, rejected, ..Default::default() });
+                }
+            }
+        } else {
+            let body = Bytes::from_request(request, &state)
+                .await
+                .map_err(|error| Error::BadInput(format!("the body could not be read: {error}")))?;
+            let document: HistoryDocument = serde_json::from_slice(&body)
+                .map_err(|error| Error::BadInput(format!("the body is not a history document: {error}")))?;
+            (document, HashMap::new())
+        };
         let store = state.store.scoped(&viewer.org, &viewer.subject);
-        store.import_history(program, document, params.dry_run.unwrap_or(false)).await
+        let mut report = store.import_history(program, document, dry_run).await?;
+        // Refusals name the file and line the record came from.
+        for refusal in &mut report.rejected {
+            if let Some(origin) = origins.get(&refusal.path) {
+                refusal.path = origin.clone();
+            }
+        }
+        Ok(report)
     };
     match answer.await {
         Ok(report) => reported(report.rejected.is_empty(), report),
         Err(error) => refused(&error),
     }
+}
+
+/// The CSV files of a multipart history import, as one document.
+async fn history_tables(mut multipart: Multipart) -> Result<Result<FromTables, Vec<(String, String)>>, Error> {
+    let mut tables: HashMap<String, Table> = HashMap::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| Error::BadInput(format!("the multipart body is malformed: {error}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if !["relationships", "meetings", "learnings", "feedback"].contains(&name.as_str()) {
+            return Err(Error::BadInput(format!(
+                "unknown part '{name}': send relationships, meetings, learnings and feedback"
+            )));
+        }
+        let mut table = Table::default();
+        read_csv(field, |line, cells| {
+            if line == 1 {
+                table.header = cells;
+            } else if cells.iter().any(|cell| !cell.trim().is_empty()) {
+                table.rows.push((line, cells));
+            }
+            Ok(())
+        })
+        .await?;
+        tables.insert(name, table);
+    }
+    let relationships =
+        tables.remove("relationships").ok_or_else(|| Error::BadInput("the relationships part is missing".into()))?;
+    let mut part = |name: &str| tables.remove(name).unwrap_or_default();
+    let (meetings, learnings, feedback) = (part("meetings"), part("learnings"), part("feedback"));
+    Ok(from_tables(&relationships, &meetings, &learnings, &feedback))
 }
 
 fn reported(clean: bool, report: impl serde::Serialize) -> Response {
@@ -122,22 +187,60 @@ fn refused(error: &Error) -> Response {
     error_response(status, Media::Json, error)
 }
 
-/// Reads the file as it streams in: the header, then each row, parsed or refused with its line.
-async fn read_rows(
-    body: Body,
-    names: &HashMap<PersonField, String>,
-) -> Result<(Vec<crate::domain::import::PersonRow>, Vec<RowError>), Error> {
-    let mut stream = body.into_data_stream();
+/// Reads the people file as it streams in: the header, then each row, parsed or refused with its line.
+async fn read_rows(body: Body, names: &HashMap<PersonField, String>) -> Result<(Vec<PersonRow>, Vec<RowError>), Error> {
+    let mut columns: Option<Columns> = None;
+    let (mut rows, mut refused) = (Vec::new(), Vec::new());
+    read_csv(body.into_data_stream(), |line, cells| {
+        match &columns {
+            None => columns = Some(Columns::from_header(&cells, names).map_err(Error::BadInput)?),
+            // A blank line is no row.
+            Some(_) if cells.iter().all(|cell| cell.trim().is_empty()) => {}
+            Some(columns) => match columns.row(line, &cells) {
+                Ok(row) => rows.push(row),
+                Err(error) => refused.push(error),
+            },
+        }
+        if rows.len() + refused.len() > MAX_ROWS {
+            return Err(Error::BadInput(format!("an import holds at most {MAX_ROWS} rows; split the file")));
+        }
+        Ok(())
+    })
+    .await?;
+    if columns.is_none() {
+        return Err(Error::BadInput("the file is empty: it needs a header row".into()));
+    }
+    Ok((rows, refused))
+}
+
+/// Reads CSV (UTF-8, optional BOM, `,` or `;`, RFC 4180 quoting) as it streams in, giving
+/// `record` each record's line (the first is 1) and cells.
+async fn read_csv<S, E>(
+    mut stream: S,
+    mut record: impl FnMut(u64, Vec<String>) -> Result<(), Error>,
+) -> Result<(), Error>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let mut parser: Option<csv_core::Reader> = None;
     let mut pending: Vec<u8> = Vec::new();
     let mut fields: Vec<u8> = vec![0; 4096];
     let mut ends: Vec<usize> = vec![0; 32];
     let (mut field_len, mut ends_len) = (0usize, 0usize);
-    let mut columns: Option<Columns> = None;
-    let (mut rows, mut refused) = (Vec::new(), Vec::new());
     let mut line: u64 = 0;
-    let mut finished = false;
-    while !finished {
+    let mut take = |fields: &[u8], ends: &[usize], line: u64| -> Result<(), Error> {
+        let mut cells = Vec::with_capacity(ends.len());
+        let mut start = 0;
+        for end in ends {
+            let cell = std::str::from_utf8(&fields[start..*end])
+                .map_err(|_| Error::BadInput(format!("line {line} is not UTF-8")))?;
+            cells.push(cell.to_owned());
+            start = *end;
+        }
+        record(line, cells)
+    };
+    loop {
         let chunk = match stream.next().await {
             Some(Ok(bytes)) => bytes.to_vec(),
             Some(Err(error)) => return Err(Error::BadInput(format!("the body could not be read: {error}"))),
@@ -167,29 +270,17 @@ async fn read_rows(
             field_len += written;
             ends_len += ended;
             match result {
-                csv_core::ReadRecordResult::InputEmpty => {
-                    if at_end && input.is_empty() {
-                        // Fed nothing once more, the parser ends the last record.
-                        let (result, _, written, ended) =
-                            reader.read_record(&[], &mut fields[field_len..], &mut ends[ends_len..]);
-                        field_len += written;
-                        ends_len += ended;
-                        if matches!(result, csv_core::ReadRecordResult::Record) {
-                            line += 1;
-                            take_record(
-                                &fields,
-                                &ends[..ends_len],
-                                line,
-                                names,
-                                &mut columns,
-                                &mut rows,
-                                &mut refused,
-                            )?;
-                        }
-                        finished = true;
+                csv_core::ReadRecordResult::InputEmpty if at_end => {
+                    // Fed nothing once more, the parser ends the last record.
+                    let (result, _, written, ended) =
+                        reader.read_record(&[], &mut fields[field_len..], &mut ends[ends_len..]);
+                    if matches!(result, csv_core::ReadRecordResult::Record) {
+                        line += 1;
+                        take(&fields[..field_len + written], &ends[..ends_len + ended], line)?;
                     }
-                    break;
+                    return Ok(());
                 }
+                csv_core::ReadRecordResult::InputEmpty => break,
                 csv_core::ReadRecordResult::OutputFull => {
                     if fields.len() >= MAX_RECORD_BYTES {
                         return Err(Error::BadInput(format!(
@@ -207,56 +298,14 @@ async fn read_rows(
                 }
                 csv_core::ReadRecordResult::Record => {
                     line += 1;
-                    take_record(&fields, &ends[..ends_len], line, names, &mut columns, &mut rows, &mut refused)?;
-                    if rows.len() + refused.len() > MAX_ROWS {
-                        return Err(Error::BadInput(format!(
-                            "an import holds at most {MAX_ROWS} rows; split the file"
-                        )));
-                    }
+                    take(&fields[..field_len], &ends[..ends_len], line)?;
                     field_len = 0;
                     ends_len = 0;
                 }
-                csv_core::ReadRecordResult::End => {
-                    finished = true;
-                    break;
-                }
+                csv_core::ReadRecordResult::End => return Ok(()),
             }
         }
         let consumed = pending.len() - input.len();
         pending.drain(..consumed);
     }
-    if columns.is_none() {
-        return Err(Error::BadInput("the file is empty: it needs a header row".into()));
-    }
-    Ok((rows, refused))
-}
-
-/// One record: the header (line 1) sets the columns, any other line is a row.
-fn take_record(
-    fields: &[u8],
-    ends: &[usize],
-    line: u64,
-    names: &HashMap<PersonField, String>,
-    columns: &mut Option<Columns>,
-    rows: &mut Vec<crate::domain::import::PersonRow>,
-    refused: &mut Vec<RowError>,
-) -> Result<(), Error> {
-    let mut cells = Vec::with_capacity(ends.len());
-    let mut start = 0;
-    for end in ends {
-        let cell = std::str::from_utf8(&fields[start..*end])
-            .map_err(|_| Error::BadInput(format!("line {line} is not UTF-8")))?;
-        cells.push(cell.to_owned());
-        start = *end;
-    }
-    match columns {
-        None => *columns = Some(Columns::from_header(&cells, names).map_err(Error::BadInput)?),
-        // A blank line is no row.
-        Some(_) if cells.iter().all(|cell| cell.trim().is_empty()) => {}
-        Some(columns) => match columns.row(line, &cells) {
-            Ok(row) => rows.push(row),
-            Err(error) => refused.push(error),
-        },
-    }
-    Ok(())
 }

@@ -380,3 +380,74 @@ async fn only_admins_import_history_and_only_into_their_own_programs() {
         import_history(&app, &app.as_admin("acme").token, &program, "", &json!({ "relationship": [] })).await;
     assert_eq!((status, body["errors"][0]["extensions"]["code"].as_str()), (400, Some("BAD_USER_INPUT")));
 }
+
+/// POSTs CSV files as multipart parts; returns status and body.
+async fn import_history_files(app: &TestApp, token: &str, program: &str, parts: &[(&str, &str)]) -> (u16, Value) {
+    let boundary = "history-boundary-7f3a";
+    let mut body = String::new();
+    for (name, file) in parts {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let response = reqwest::Client::new()
+        .post(format!("{}/imports/programs/{program}/history", app.address))
+        .bearer_auth(token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("POST history files");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+#[tokio::test]
+async fn history_comes_in_as_csv_files_too_and_refusals_name_the_file_and_line() {
+    let app = TestApp::spawn().await;
+    let program = earlier_program(&app).await;
+    let admin = app.as_admin("acme");
+    let relationships = "key;mentor;mentee;startedOn;endedOn;ending;endReason\nR1;M1;E1;2025-01-15;2025-12-15;COMPLETED;\n\
+R2;M2;E2;2025-02-01;2025-09-30;ENDED_EARLY;LEFT_COMPANY\n";
+    let meetings =
+        "relationship,heldOn,minutes,format\nR1,2025-02-01,45,VIDEO\nR1,2025-03-01,30,\nR2,2025-04-10,60,IN_PERSON\n";
+    let learnings = "relationship,learner,skill,recordedOn,confirmedOn\nR1,MENTEE,TikTok,2025-03-01,2025-03-05\n";
+    let feedback = "relationship,respondent,submittedOn,satisfaction,confidence\nR1,MENTOR,2025-06-30,5,4\n";
+    let parts =
+        [("relationships", relationships), ("meetings", meetings), ("learnings", learnings), ("feedback", feedback)];
+    let (status, report) = import_history_files(&app, &admin.token, &program, &parts).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (&report["relationships"], &report["meetings"], &report["learnings"], &report["feedback"], &report["written"]),
+        (&json!(2), &json!(3), &json!(1), &json!(1), &json!(true))
+    );
+
+    let other = earlier_program_named(&app, "Reverse 2024").await;
+    let late = "relationship,heldOn,minutes\nR1,2026-02-01,45\nR9,2025-02-01,45\n";
+    let (status, report) =
+        import_history_files(&app, &admin.token, &other, &[("relationships", relationships), ("meetings", late)]).await;
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(
+        report["rejected"],
+        json!([{ "path": "meetings line 3", "reason": "relationship 'R9' is not a key of the relationships file" }])
+    );
+    let late = "relationship,heldOn,minutes\nR1,2026-01-01,45\n";
+    let (_, report) =
+        import_history_files(&app, &admin.token, &other, &[("relationships", relationships), ("meetings", late)]).await;
+    assert_eq!(report["rejected"][0]["path"], "meetings line 2", "{report}");
+    assert!(
+        report["rejected"][0]["reason"].as_str().unwrap().contains("after the relationship ended on 2025-12-15"),
+        "{report}"
+    );
+    let (status, body) = import_history_files(&app, &admin.token, &other, &[("meetings", meetings)]).await;
+    assert_eq!((status, body["errors"][0]["message"].as_str()), (400, Some("the relationships part is missing")));
+}
+
+/// Another program of the same organisation (its people already exist).
+async fn earlier_program_named(app: &TestApp, name: &str) -> String {
+    let create = format!(
+        "mutation {{ createProgram(input: {{ name: \"{name}\", startsOn: \"2024-01-01\", endsOn: \"2024-12-31\" }}) {{ id }} }}"
+    );
+    app.as_admin("acme").gql(&create, json!({})).await.data()["createProgram"]["id"].as_str().unwrap().to_owned()
+}
