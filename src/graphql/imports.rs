@@ -11,6 +11,7 @@ use crate::error::Result;
 
 /// A field of a people file.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "PersonField")]
 pub enum PersonImportField {
     /// The HRIS key.
     EmployeeId,
@@ -32,40 +33,6 @@ pub enum PersonImportField {
     LeftOn,
     /// Self-declared generation.
     Generation,
-}
-
-impl From<PersonImportField> for PersonField {
-    fn from(field: PersonImportField) -> PersonField {
-        match field {
-            PersonImportField::EmployeeId => PersonField::EmployeeId,
-            PersonImportField::Name => PersonField::Name,
-            PersonImportField::Email => PersonField::Email,
-            PersonImportField::Department => PersonField::Department,
-            PersonImportField::JobTitle => PersonField::JobTitle,
-            PersonImportField::Level => PersonField::Level,
-            PersonImportField::ManagerEmployeeId => PersonField::ManagerEmployeeId,
-            PersonImportField::HiredOn => PersonField::HiredOn,
-            PersonImportField::LeftOn => PersonField::LeftOn,
-            PersonImportField::Generation => PersonField::Generation,
-        }
-    }
-}
-
-impl From<PersonField> for PersonImportField {
-    fn from(field: PersonField) -> PersonImportField {
-        match field {
-            PersonField::EmployeeId => PersonImportField::EmployeeId,
-            PersonField::Name => PersonImportField::Name,
-            PersonField::Email => PersonImportField::Email,
-            PersonField::Department => PersonImportField::Department,
-            PersonField::JobTitle => PersonImportField::JobTitle,
-            PersonField::Level => PersonImportField::Level,
-            PersonField::ManagerEmployeeId => PersonImportField::ManagerEmployeeId,
-            PersonField::HiredOn => PersonImportField::HiredOn,
-            PersonField::LeftOn => PersonImportField::LeftOn,
-            PersonField::Generation => PersonImportField::Generation,
-        }
-    }
 }
 
 /// Which column of the source's file holds a field.

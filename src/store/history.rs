@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use serde_json::json;
 
@@ -14,12 +14,15 @@ use super::audit::Change;
 use super::entity::{enrollment, feedback, learning, matched_pair, meeting, person, program, skill};
 use super::{Scoped, now, today};
 use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
-use crate::domain::history::{HistoryDocument, MAX_RELATIONSHIPS, check_record_day};
+use crate::domain::history::{
+    HistoryDocument, MAX_RELATIONSHIPS, Outcome, PastFeedback, PastLearning, PastMeeting, PastRelationship,
+    check_record_day,
+};
 use crate::domain::matching::{MatchExplanation, ScoreBreakdown};
 use crate::domain::record::{MeetingDraft, MeetingFormat, feedback_period, rating};
 use crate::domain::relationship::{self, MatchSource};
 use crate::domain::skill::name_key;
-use crate::domain::timeline::{Party, check_meeting_day, check_relationship_start};
+use crate::domain::timeline::{ActiveDays, Party, check_meeting_day, check_relationship_start};
 use crate::error::{Error, Result};
 
 /// What a history import did (or would do).
@@ -100,259 +103,37 @@ impl Scoped<'_> {
         let today = today();
         for (index, past) in document.relationships.iter().enumerate() {
             let path = format!("relationships[{index}]");
-            let mut refuse = |path: String, reason: String| report.rejected.push(RejectedRecord { path, reason });
             let (Some(mentor), Some(mentee)) = (people.get(&past.mentor), people.get(&past.mentee)) else {
                 let missing = if people.contains_key(&past.mentor) { &past.mentee } else { &past.mentor };
-                refuse(path, format!("employee {missing} is not in the directory"));
+                let reason = format!("employee {missing} is not in the directory");
+                report.rejected.push(RejectedRecord { path, reason });
                 continue;
             };
-            if mentor.id == mentee.id {
-                refuse(path, format!("{} cannot mentor themselves", past.mentor));
-                continue;
-            }
-            let pair = [
-                Party { side: "mentor", employment: mentor.employment() },
-                Party { side: "mentee", employment: mentee.employment() },
-            ];
-            let outcome = match past.outcome(today).and_then(|outcome| {
-                check_relationship_start(past.started_on, pair).map_err(|error| error.to_string())?;
-                outcome_within_employment(pair, outcome.days.ended_on)?;
-                Ok(outcome)
-            }) {
+            let outcome = match check_relationship(past, mentor, mentee, &mut sides, today) {
                 Ok(outcome) => outcome,
                 Err(reason) => {
-                    refuse(path, reason);
+                    report.rejected.push(RejectedRecord { path, reason });
                     continue;
                 }
             };
-            // One side per person per program, in the document as in the program.
-            let mut sides_ok = true;
-            for (person, side) in [(mentor, "MENTOR"), (mentee, "MENTEE")] {
-                match sides.get(&person.id) {
-                    Some(taken) if *taken != side => {
-                        let reason = format!(
-                            "{} is a {} in this program; one side per person",
-                            person.employee_id,
-                            taken.to_lowercase()
-                        );
-                        refuse(path.clone(), reason);
-                        sides_ok = false;
-                    }
-                    _ => {
-                        sides.insert(person.id, side);
-                    }
-                }
-            }
-            if !sides_ok {
+            let pair = parties(mentor, mentee);
+            let rejected = &mut report.rejected;
+            let meetings = checked_all(&path, "meetings", &past.meetings, rejected, |meeting| {
+                check_meeting(meeting, outcome.days, pair, today)
+            });
+            let learnings = checked_all(&path, "learnings", &past.learnings, rejected, |learning| {
+                check_learning(learning, (mentor, mentee), &skills, outcome.days, today)
+            });
+            let answers = checked_all(&path, "feedback", &past.feedback, rejected, |answer| {
+                check_answer(answer, (mentor, mentee), outcome.days, today)
+            });
+            let (Some(meetings), Some(learnings), Some(answers)) = (meetings, learnings, answers) else { continue };
+            if !report.rejected.is_empty() {
+                // Something is refused: nothing will be written, only the checks go on.
                 continue;
             }
-            let mut records_ok = true;
-            let mut meetings = Vec::new();
-            for (number, past_meeting) in past.meetings.iter().enumerate() {
-                let at = format!("{path}.meetings[{number}]");
-                let format = match past_meeting
-                    .format
-                    .as_deref()
-                    .map(|format| format.to_ascii_uppercase().parse::<MeetingFormat>())
-                {
-                    None => Ok(MeetingFormat::Other),
-                    Some(format) => format.map_err(|error| error.to_string()),
-                };
-                let checked = format.and_then(|format| {
-                    let draft = MeetingDraft {
-                        held_at: noon(past_meeting.held_on),
-                        minutes: past_meeting.minutes,
-                        format,
-                        agenda: String::new(),
-                        notes: String::new(),
-                        action_items: Vec::new(),
-                    }
-                    .validate(Utc::now())
-                    .map_err(|error| error.to_string())?;
-                    check_meeting_day(past_meeting.held_on, outcome.days, pair, today)
-                        .map_err(|error| error.to_string())?;
-                    Ok(draft)
-                });
-                match checked {
-                    Ok(draft) => meetings.push(draft),
-                    Err(reason) => {
-                        refuse(at, reason);
-                        records_ok = false;
-                    }
-                }
-            }
-            let mut learnings = Vec::new();
-            for (number, past_learning) in past.learnings.iter().enumerate() {
-                let at = format!("{path}.learnings[{number}]");
-                let checked = (|| {
-                    let (learner, other) = side(&past_learning.learner, mentor, mentee)?;
-                    let key = name_key(&past_learning.skill);
-                    let skill = skills
-                        .iter()
-                        .find(|skill| {
-                            skill.name_key == key || skill.external_uri.as_deref() == Some(past_learning.skill.trim())
-                        })
-                        .ok_or_else(|| {
-                            format!("no skill '{}' in the catalogue (by name or URI)", past_learning.skill)
-                        })?;
-                    check_record_day("recordedOn", past_learning.recorded_on, outcome.days, today)?;
-                    if let Some(confirmed) = past_learning.confirmed_on {
-                        check_record_day("confirmedOn", confirmed, outcome.days, today)?;
-                        if confirmed < past_learning.recorded_on {
-                            return Err(format!(
-                                "confirmedOn {confirmed} is before recordedOn {}",
-                                past_learning.recorded_on
-                            ));
-                        }
-                    }
-                    Ok((learner, other, skill.id, past_learning))
-                })();
-                match checked {
-                    Ok(learning) => learnings.push(learning),
-                    Err(reason) => {
-                        refuse(at, reason);
-                        records_ok = false;
-                    }
-                }
-            }
-            let mut answers = Vec::new();
-            for (number, answer) in past.feedback.iter().enumerate() {
-                let at = format!("{path}.feedback[{number}]");
-                let checked = (|| {
-                    let (respondent, _) = side(&answer.respondent, mentor, mentee)?;
-                    rating("satisfaction", answer.satisfaction).map_err(|error| error.to_string())?;
-                    rating("confidence", answer.confidence).map_err(|error| error.to_string())?;
-                    check_record_day("submittedOn", answer.submitted_on, outcome.days, today)?;
-                    Ok((respondent, answer))
-                })();
-                match checked {
-                    Ok(answer) => answers.push(answer),
-                    Err(reason) => {
-                        refuse(at, reason);
-                        records_ok = false;
-                    }
-                }
-            }
-            if !records_ok || !report.rejected.is_empty() {
-                continue;
-            }
-            let mut enrolled = Vec::with_capacity(2);
-            for (person, role) in [(mentor, EnrollmentRole::Mentor), (mentee, EnrollmentRole::Mentee)] {
-                let key = (person.id, role.as_str());
-                let row = match enrollments.get(&key) {
-                    Some(row) => row.clone(),
-                    None => {
-                        let row = enrollment::ActiveModel {
-                            org_id: Set(self.org.to_owned()),
-                            program_id: Set(program.id),
-                            person_id: Set(person.id),
-                            role: Set(role.as_str().to_owned()),
-                            status: Set(EnrollmentStatus::Accepted.as_str().to_owned()),
-                            capacity: Set(None),
-                            goals: Set(String::new()),
-                            version: Set(1),
-                            created_at: Set(now()),
-                            updated_at: Set(now()),
-                            ..Default::default()
-                        }
-                        .insert(&txn)
-                        .await?;
-                        report.enrollments_created += 1;
-                        enrollments.insert(key, row.clone());
-                        row
-                    }
-                };
-                enrolled.push(row.id);
-            }
-            let explanation = MatchExplanation {
-                score: ScoreBreakdown {
-                    score: 0,
-                    wants_points: 0,
-                    teach_back_points: 0,
-                    wants_covered: Vec::new(),
-                    taught_back: Vec::new(),
-                },
-                rules_checked: vec!["imported from an earlier program's records; not scored".into()],
-            };
-            let planned = past
-                .planned_end_on
-                .unwrap_or_else(|| relationship::planned_end(past.started_on, program.relationship_months));
-            let pair_row = matched_pair::ActiveModel {
-                org_id: Set(self.org.to_owned()),
-                program_id: Set(program.id),
-                mentor_enrollment_id: Set(enrolled[0]),
-                mentee_enrollment_id: Set(enrolled[1]),
-                mentor_person_id: Set(mentor.id),
-                mentee_person_id: Set(mentee.id),
-                status: Set(outcome.status.as_str().to_owned()),
-                source: Set(MatchSource::Imported.as_str().to_owned()),
-                score: Set(0),
-                explanation: Set(
-                    serde_json::to_string(&explanation).map_err(|error| Error::Internal(error.to_string()))?
-                ),
-                overridden_rules: Set("[]".into()),
-                started_on: Set(Some(past.started_on)),
-                planned_end_on: Set(Some(planned)),
-                ended_on: Set(past.ended_on),
-                end_reason: Set(outcome.end_reason.map(|reason| reason.as_str().to_owned())),
-                end_note: Set(past.ended_on.map(|_| "imported".to_owned())),
-                pair_objectives: Set("[]".into()),
-                version: Set(1),
-                created_at: Set(now()),
-                updated_at: Set(now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            report.relationships += 1;
-            for draft in &meetings {
-                let mut row = meeting::ActiveModel {
-                    org_id: Set(self.org.to_owned()),
-                    match_id: Set(pair_row.id),
-                    logged_by: Set("import".into()),
-                    version: Set(1),
-                    created_at: Set(now()),
-                    ..Default::default()
-                };
-                super::records::fill(&mut row, draft)?;
-                row.insert(&txn).await?;
-                report.meetings += 1;
-            }
-            for (learner, other, skill_id, past_learning) in learnings {
-                learning::ActiveModel {
-                    org_id: Set(self.org.to_owned()),
-                    match_id: Set(pair_row.id),
-                    learner_person_id: Set(learner.0),
-                    learner_side: Set(learner.1.to_owned()),
-                    skill_id: Set(skill_id),
-                    note: Set(String::new()),
-                    recorded_by_person_id: Set(Some(learner.0)),
-                    confirmed_by_person_id: Set(past_learning.confirmed_on.map(|_| other)),
-                    confirmed_at: Set(past_learning.confirmed_on.map(noon)),
-                    created_at: Set(noon(past_learning.recorded_on)),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                report.learnings += 1;
-            }
-            for (respondent, answer) in answers {
-                let submitted = noon(answer.submitted_on);
-                feedback::ActiveModel {
-                    org_id: Set(self.org.to_owned()),
-                    match_id: Set(pair_row.id),
-                    respondent_person_id: Set(respondent.0),
-                    period: Set(feedback_period(submitted)),
-                    satisfaction: Set(answer.satisfaction as i16),
-                    confidence: Set(answer.confidence as i16),
-                    comment: Set(String::new()),
-                    submitted_at: Set(submitted),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                report.feedback += 1;
-            }
+            let checked = CheckedRelationship { past, mentor, mentee, outcome, meetings, learnings, answers };
+            self.write_relationship(&txn, &program, checked, &mut enrollments, &mut report).await?;
         }
         if !report.rejected.is_empty() || dry_run {
             txn.rollback().await?;
@@ -370,6 +151,284 @@ impl Scoped<'_> {
     }
 }
 
+impl Scoped<'_> {
+    /// Writes one checked relationship: enrolments where missing, the match, its records.
+    async fn write_relationship(
+        &self,
+        txn: &DatabaseTransaction,
+        program: &program::Model,
+        checked: CheckedRelationship<'_>,
+        enrollments: &mut HashMap<(i64, &'static str), enrollment::Model>,
+        report: &mut HistoryReport,
+    ) -> Result<()> {
+        let CheckedRelationship { past, mentor, mentee, outcome, meetings, learnings, answers } = checked;
+        let mut enrolled = Vec::with_capacity(2);
+        for (person, role) in [(mentor, EnrollmentRole::Mentor), (mentee, EnrollmentRole::Mentee)] {
+            let key = (person.id, role.as_str());
+            let row = match enrollments.get(&key) {
+                Some(row) => row.clone(),
+                None => {
+                    let row = enrollment::ActiveModel {
+                        org_id: Set(self.org.to_owned()),
+                        program_id: Set(program.id),
+                        person_id: Set(person.id),
+                        role: Set(role.as_str().to_owned()),
+                        status: Set(EnrollmentStatus::Accepted.as_str().to_owned()),
+                        capacity: Set(None),
+                        goals: Set(String::new()),
+                        version: Set(1),
+                        created_at: Set(now()),
+                        updated_at: Set(now()),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    report.enrollments_created += 1;
+                    enrollments.insert(key, row.clone());
+                    row
+                }
+            };
+            enrolled.push(row.id);
+        }
+        let explanation = MatchExplanation {
+            score: ScoreBreakdown {
+                score: 0,
+                wants_points: 0,
+                teach_back_points: 0,
+                wants_covered: Vec::new(),
+                taught_back: Vec::new(),
+            },
+            rules_checked: vec!["imported from an earlier program's records; not scored".into()],
+        };
+        let planned = past
+            .planned_end_on
+            .unwrap_or_else(|| relationship::planned_end(past.started_on, program.relationship_months));
+        let pair_row = matched_pair::ActiveModel {
+            org_id: Set(self.org.to_owned()),
+            program_id: Set(program.id),
+            mentor_enrollment_id: Set(enrolled[0]),
+            mentee_enrollment_id: Set(enrolled[1]),
+            mentor_person_id: Set(mentor.id),
+            mentee_person_id: Set(mentee.id),
+            status: Set(outcome.status.as_str().to_owned()),
+            source: Set(MatchSource::Imported.as_str().to_owned()),
+            score: Set(0),
+            explanation: Set(serde_json::to_string(&explanation).map_err(|error| Error::Internal(error.to_string()))?),
+            overridden_rules: Set("[]".into()),
+            started_on: Set(Some(past.started_on)),
+            planned_end_on: Set(Some(planned)),
+            ended_on: Set(past.ended_on),
+            end_reason: Set(outcome.end_reason.map(|reason| reason.as_str().to_owned())),
+            end_note: Set(past.ended_on.map(|_| "imported".to_owned())),
+            pair_objectives: Set("[]".into()),
+            version: Set(1),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        report.relationships += 1;
+        for draft in &meetings {
+            let mut row = meeting::ActiveModel {
+                org_id: Set(self.org.to_owned()),
+                match_id: Set(pair_row.id),
+                logged_by: Set("import".into()),
+                version: Set(1),
+                created_at: Set(now()),
+                ..Default::default()
+            };
+            super::records::fill(&mut row, draft)?;
+            row.insert(txn).await?;
+            report.meetings += 1;
+        }
+        for learned in learnings {
+            learning::ActiveModel {
+                org_id: Set(self.org.to_owned()),
+                match_id: Set(pair_row.id),
+                learner_person_id: Set(learned.learner),
+                learner_side: Set(learned.side.to_owned()),
+                skill_id: Set(learned.skill),
+                note: Set(String::new()),
+                recorded_by_person_id: Set(Some(learned.learner)),
+                confirmed_by_person_id: Set(learned.confirmed_on.map(|_| learned.other)),
+                confirmed_at: Set(learned.confirmed_on.map(noon)),
+                created_at: Set(noon(learned.recorded_on)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            report.learnings += 1;
+        }
+        for (respondent, answer) in answers {
+            let submitted = noon(answer.submitted_on);
+            feedback::ActiveModel {
+                org_id: Set(self.org.to_owned()),
+                match_id: Set(pair_row.id),
+                respondent_person_id: Set(respondent),
+                period: Set(feedback_period(submitted)),
+                satisfaction: Set(answer.satisfaction as i16),
+                confidence: Set(answer.confidence as i16),
+                comment: Set(String::new()),
+                submitted_at: Set(submitted),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            report.feedback += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A past relationship that passed every check, with its checked records.
+struct CheckedRelationship<'a> {
+    past: &'a PastRelationship,
+    mentor: &'a person::Model,
+    mentee: &'a person::Model,
+    outcome: Outcome,
+    meetings: Vec<MeetingDraft>,
+    learnings: Vec<CheckedLearning>,
+    answers: Vec<(i64, &'a PastFeedback)>,
+}
+
+/// A learning ready to write.
+struct CheckedLearning {
+    learner: i64,
+    side: &'static str,
+    other: i64,
+    skill: i64,
+    recorded_on: NaiveDate,
+    confirmed_on: Option<NaiveDate>,
+}
+
+fn parties(mentor: &person::Model, mentee: &person::Model) -> [Party; 2] {
+    [
+        Party { side: "mentor", employment: mentor.employment() },
+        Party { side: "mentee", employment: mentee.employment() },
+    ]
+}
+
+/// The relationship's own checks: two people, its dates and ending, both employments, and one
+/// side per person per program (`sides`, which it extends).
+fn check_relationship(
+    past: &PastRelationship,
+    mentor: &person::Model,
+    mentee: &person::Model,
+    sides: &mut HashMap<i64, &'static str>,
+    today: NaiveDate,
+) -> Result<Outcome, String> {
+    if mentor.id == mentee.id {
+        return Err(format!("{} cannot mentor themselves", past.mentor));
+    }
+    let outcome = past.outcome(today)?;
+    let pair = parties(mentor, mentee);
+    check_relationship_start(past.started_on, pair).map_err(|error| error.to_string())?;
+    outcome_within_employment(pair, outcome.days.ended_on)?;
+    for (person, side) in [(mentor, "MENTOR"), (mentee, "MENTEE")] {
+        if let Some(taken) = sides.get(&person.id).filter(|taken| **taken != side) {
+            return Err(format!(
+                "{} is a {} in this program; one side per person",
+                person.employee_id,
+                taken.to_lowercase()
+            ));
+        }
+    }
+    sides.insert(mentor.id, "MENTOR");
+    sides.insert(mentee.id, "MENTEE");
+    Ok(outcome)
+}
+
+/// Checks each of `items` (a relationship's `kind` records): all of them pass, or each refusal
+/// is added to `rejected` with its place and `None` comes back.
+fn checked_all<'p, P, T>(
+    path: &str,
+    kind: &str,
+    items: &'p [P],
+    rejected: &mut Vec<RejectedRecord>,
+    mut check: impl FnMut(&'p P) -> Result<T, String>,
+) -> Option<Vec<T>> {
+    let mut kept = Vec::with_capacity(items.len());
+    let mut all_passed = true;
+    for (number, item) in items.iter().enumerate() {
+        match check(item) {
+            Ok(value) => kept.push(value),
+            Err(reason) => {
+                rejected.push(RejectedRecord { path: format!("{path}.{kind}[{number}]"), reason });
+                all_passed = false;
+            }
+        }
+    }
+    all_passed.then_some(kept)
+}
+
+fn check_meeting(
+    meeting: &PastMeeting,
+    days: ActiveDays,
+    pair: [Party; 2],
+    today: NaiveDate,
+) -> Result<MeetingDraft, String> {
+    let format = match meeting.format.as_deref() {
+        None => MeetingFormat::Other,
+        Some(format) => format.to_ascii_uppercase().parse::<MeetingFormat>().map_err(|error| error.to_string())?,
+    };
+    let draft = MeetingDraft {
+        held_at: noon(meeting.held_on),
+        minutes: meeting.minutes,
+        format,
+        agenda: String::new(),
+        notes: String::new(),
+        action_items: Vec::new(),
+    }
+    .validate(Utc::now())
+    .map_err(|error| error.to_string())?;
+    check_meeting_day(meeting.held_on, days, pair, today).map_err(|error| error.to_string())?;
+    Ok(draft)
+}
+
+fn check_learning(
+    learning: &PastLearning,
+    (mentor, mentee): (&person::Model, &person::Model),
+    skills: &[skill::Model],
+    days: ActiveDays,
+    today: NaiveDate,
+) -> Result<CheckedLearning, String> {
+    let ((learner, side), other) = sides_of(&learning.learner, mentor, mentee)?;
+    let key = name_key(&learning.skill);
+    let skill = skills
+        .iter()
+        .find(|skill| skill.name_key == key || skill.external_uri.as_deref() == Some(learning.skill.trim()))
+        .ok_or_else(|| format!("no skill '{}' in the catalogue (by name or URI)", learning.skill))?;
+    check_record_day("recordedOn", learning.recorded_on, days, today)?;
+    if let Some(confirmed) = learning.confirmed_on {
+        check_record_day("confirmedOn", confirmed, days, today)?;
+        if confirmed < learning.recorded_on {
+            return Err(format!("confirmedOn {confirmed} is before recordedOn {}", learning.recorded_on));
+        }
+    }
+    Ok(CheckedLearning {
+        learner,
+        side,
+        other,
+        skill: skill.id,
+        recorded_on: learning.recorded_on,
+        confirmed_on: learning.confirmed_on,
+    })
+}
+
+fn check_answer<'p>(
+    answer: &'p PastFeedback,
+    (mentor, mentee): (&person::Model, &person::Model),
+    days: ActiveDays,
+    today: NaiveDate,
+) -> Result<(i64, &'p PastFeedback), String> {
+    let ((respondent, _), _) = sides_of(&answer.respondent, mentor, mentee)?;
+    rating("satisfaction", answer.satisfaction).map_err(|error| error.to_string())?;
+    rating("confidence", answer.confidence).map_err(|error| error.to_string())?;
+    check_record_day("submittedOn", answer.submitted_on, days, today)?;
+    Ok((respondent, answer))
+}
+
 fn role_name(role: &str) -> Option<&'static str> {
     match role {
         "MENTOR" => Some("MENTOR"),
@@ -379,7 +438,7 @@ fn role_name(role: &str) -> Option<&'static str> {
 }
 
 /// The person of a side (`MENTOR`/`MENTEE`) as (row id, side), and the other side's row id.
-fn side(name: &str, mentor: &person::Model, mentee: &person::Model) -> Result<((i64, &'static str), i64), String> {
+fn sides_of(name: &str, mentor: &person::Model, mentee: &person::Model) -> Result<((i64, &'static str), i64), String> {
     match name.to_ascii_uppercase().as_str() {
         "MENTOR" => Ok(((mentor.id, "MENTOR"), mentee.id)),
         "MENTEE" => Ok(((mentee.id, "MENTEE"), mentor.id)),
