@@ -61,10 +61,14 @@ for backend in $BACKENDS; do
       "http://127.0.0.1:$PORT/imports/people$1" -H "Authorization: Bearer $TOKEN" \
       -H 'Content-Type: text/csv' --data-binary @"$FILE"
   }
-  read -r dry_status dry_time < <(post "?dryRun=true")
-  read -r real_status real_time < <(post "")
-  created="$(python3 -c "import json; print(json.load(open('$WORK/report.json'))['created'])")"
-  read -r again_status again_time < <(post "")
+  # Command substitution waits for curl to exit, so the report file is complete.
+  report() { python3 -c "import json; r = json.load(open('$WORK/report.json')); print(r['$1'])"; }
+  read -r dry_status dry_time <<<"$(post "?dryRun=true")"
+  dry_created="$(report created)"
+  read -r real_status real_time <<<"$(post "")"
+  created="$(report created)"
+  read -r again_status again_time <<<"$(post "")"
+  unchanged="$(report unchanged)"
   peak="$(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$PID/status")"
   kill "$PID"; wait "$PID" 2>/dev/null || true
   PID=""
@@ -72,6 +76,7 @@ for backend in $BACKENDS; do
   for status in "$dry_status" "$real_status" "$again_status"; do
     [ "$status" = 200 ] || { echo "$backend: HTTP $status"; cat "$WORK/report.json" | head -c 2000; exit 1; }
   done
-  [ "$created" = "$ROWS" ] || { echo "$backend: created $created of $ROWS"; exit 1; }
+  [ "$dry_created" = "$ROWS" ] && [ "$created" = "$ROWS" ] && [ "$unchanged" = "$ROWS" ] \
+    || { echo "$backend: dry run created $dry_created, real run $created, then $unchanged unchanged, of $ROWS"; exit 1; }
   printf '| %s | %.1f s | %.1f s | %.1f s | %s |\n' "$backend" "$dry_time" "$real_time" "$again_time" "$peak"
 done

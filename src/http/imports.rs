@@ -241,13 +241,15 @@ where
         record(line, cells)
     };
     loop {
-        let chunk = match stream.next().await {
-            Some(Ok(bytes)) => bytes.to_vec(),
+        // Only the end of the stream ends the file: a body may arrive with empty chunks.
+        let at_end = match stream.next().await {
+            Some(Ok(bytes)) => {
+                pending.extend_from_slice(&bytes);
+                false
+            }
             Some(Err(error)) => return Err(Error::BadInput(format!("the body could not be read: {error}"))),
-            None => Vec::new(),
+            None => true,
         };
-        let at_end = chunk.is_empty();
-        pending.extend_from_slice(&chunk);
         if parser.is_none() {
             // The delimiter is whichever of ',' and ';' the header line has more of.
             let Some(end) = pending.iter().position(|byte| *byte == b'\n').or(at_end.then_some(pending.len())) else {
@@ -264,6 +266,10 @@ where
         let reader = parser.as_mut().expect("built above");
         let mut input: &[u8] = &pending;
         loop {
+            // csv-core reads empty input as the end of the file: only the stream's end may say so.
+            if input.is_empty() && !at_end {
+                break;
+            }
             let (result, read, written, ended) =
                 reader.read_record(input, &mut fields[field_len..], &mut ends[ends_len..]);
             input = &input[read..];
@@ -307,5 +313,48 @@ where
         }
         let consumed = pending.len() - input.len();
         pending.drain(..consumed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `chunks` as a streamed body into its records.
+    fn records(chunks: &[&[u8]]) -> Vec<(u64, Vec<String>)> {
+        let stream = futures_util::stream::iter(
+            chunks
+                .iter()
+                .map(|chunk| Ok::<Bytes, std::convert::Infallible>(Bytes::copy_from_slice(chunk)))
+                .collect::<Vec<_>>(),
+        );
+        let mut seen = Vec::new();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        runtime
+            .block_on(read_csv(stream, |line, cells| {
+                seen.push((line, cells));
+                Ok(())
+            }))
+            .expect("read");
+        seen
+    }
+
+    #[test]
+    fn records_survive_any_chunking_including_empty_chunks() {
+        let file: &[u8] = b"\xEF\xBB\xBFid;name\r\nE1;\"Ada; \"\"the\"\"\r\nfirst\"\r\nE2;Ben";
+        let whole = records(&[file]);
+        assert_eq!(
+            whole,
+            vec![
+                (1, vec!["id".to_owned(), "name".to_owned()]),
+                (2, vec!["E1".to_owned(), "Ada; \"the\"\r\nfirst".to_owned()]),
+                (3, vec!["E2".to_owned(), "Ben".to_owned()]),
+            ]
+        );
+        // Every split point, with an empty chunk in the middle: the same records.
+        for split in 1..file.len() {
+            let (head, tail) = file.split_at(split);
+            assert_eq!(records(&[head, b"", tail]), whole, "split at byte {split}");
+        }
     }
 }

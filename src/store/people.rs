@@ -34,6 +34,12 @@ pub struct PeopleFilter {
     pub name_contains: Option<String>,
 }
 
+/// People inserted per statement. sqlx does not set TCP_NODELAY, so a statement too large for
+/// one write to a PostgreSQL connection over TCP waits ~40 ms for a delayed ACK: 200 people a
+/// statement (~40 KB) made a 30,000-row import take 8.5 s, 50 a statement 0.8 s (on a Unix
+/// socket both take 0.7 s).
+const INSERT_ROWS: usize = 50;
+
 /// What writing one directory entry did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
@@ -135,7 +141,7 @@ impl Scoped<'_> {
                 }
             }
         }
-        for chunk in to_insert.chunks(200) {
+        for chunk in to_insert.chunks(INSERT_ROWS) {
             person::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
         Ok(outcomes)
