@@ -92,7 +92,8 @@ pub fn check_relationship_start(start: NaiveDate, pair: [Party; 2]) -> Result<()
     Ok(())
 }
 
-fn within_employment(what: &str, day: NaiveDate, party: Party) -> Result<(), DomainError> {
+/// `day` (what `what` names) lies within the party's employment: hired by then, not gone before it.
+pub fn within_employment(what: &str, day: NaiveDate, party: Party) -> Result<(), DomainError> {
     let Party { side, employment } = party;
     if let Some(hired) = employment.hired_on.filter(|hired| day < *hired) {
         return Err(invalid(format!("{what} {day} is before the {side} was hired on {hired}")));

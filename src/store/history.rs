@@ -22,7 +22,7 @@ use crate::domain::matching::{MatchExplanation, ScoreBreakdown};
 use crate::domain::record::{MeetingDraft, MeetingFormat, feedback_period, rating};
 use crate::domain::relationship::{self, MatchSource};
 use crate::domain::skill::name_key;
-use crate::domain::timeline::{ActiveDays, Party, check_meeting_day, check_relationship_start};
+use crate::domain::timeline::{ActiveDays, Party, check_meeting_day, check_relationship_start, within_employment};
 use crate::error::{Error, Result};
 
 /// What a history import did (or would do).
@@ -95,7 +95,7 @@ impl Scoped<'_> {
             .await?
             .into_iter()
             .filter_map(|row| {
-                let role = role_name(&row.role)?;
+                let role = row.role.parse::<EnrollmentRole>().ok()?.as_str();
                 Some(((row.person_id, role), row))
             })
             .collect();
@@ -303,10 +303,7 @@ struct CheckedLearning {
 }
 
 fn parties(mentor: &person::Model, mentee: &person::Model) -> [Party; 2] {
-    [
-        Party { side: "mentor", employment: mentor.employment() },
-        Party { side: "mentee", employment: mentee.employment() },
-    ]
+    [party("MENTOR", mentor), party("MENTEE", mentee)]
 }
 
 /// The relationship's own checks: two people, its dates and ending, both employments, and one
@@ -393,23 +390,27 @@ fn check_learning(
     days: ActiveDays,
     today: NaiveDate,
 ) -> Result<CheckedLearning, String> {
-    let ((learner, side), other) = sides_of(&learning.learner, mentor, mentee)?;
+    let (learner, side, other) = sides_of(&learning.learner, mentor, mentee)?;
     let key = name_key(&learning.skill);
     let skill = skills
         .iter()
         .find(|skill| skill.name_key == key || skill.external_uri.as_deref() == Some(learning.skill.trim()))
         .ok_or_else(|| format!("no skill '{}' in the catalogue (by name or URI)", learning.skill))?;
     check_record_day("recordedOn", learning.recorded_on, days, today)?;
+    // The learner records it, the other side confirms it: each while employed.
+    within_employment("recordedOn", learning.recorded_on, party(side, learner)).map_err(|error| error.to_string())?;
     if let Some(confirmed) = learning.confirmed_on {
         check_record_day("confirmedOn", confirmed, days, today)?;
         if confirmed < learning.recorded_on {
             return Err(format!("confirmedOn {confirmed} is before recordedOn {}", learning.recorded_on));
         }
+        let other_side = if side == "MENTOR" { "MENTEE" } else { "MENTOR" };
+        within_employment("confirmedOn", confirmed, party(other_side, other)).map_err(|error| error.to_string())?;
     }
     Ok(CheckedLearning {
-        learner,
+        learner: learner.id,
         side,
-        other,
+        other: other.id,
         skill: skill.id,
         recorded_on: learning.recorded_on,
         confirmed_on: learning.confirmed_on,
@@ -422,26 +423,29 @@ fn check_answer<'p>(
     days: ActiveDays,
     today: NaiveDate,
 ) -> Result<(i64, &'p PastFeedback), String> {
-    let ((respondent, _), _) = sides_of(&answer.respondent, mentor, mentee)?;
+    let (respondent, side, _) = sides_of(&answer.respondent, mentor, mentee)?;
     rating("satisfaction", answer.satisfaction).map_err(|error| error.to_string())?;
     rating("confidence", answer.confidence).map_err(|error| error.to_string())?;
     check_record_day("submittedOn", answer.submitted_on, days, today)?;
-    Ok((respondent, answer))
+    within_employment("submittedOn", answer.submitted_on, party(side, respondent))
+        .map_err(|error| error.to_string())?;
+    Ok((respondent.id, answer))
 }
 
-fn role_name(role: &str) -> Option<&'static str> {
-    match role {
-        "MENTOR" => Some("MENTOR"),
-        "MENTEE" => Some("MENTEE"),
-        _ => None,
-    }
+/// A person of the pair, for the employment checks' messages.
+fn party(side: &str, person: &person::Model) -> Party {
+    Party { side: if side == "MENTOR" { "mentor" } else { "mentee" }, employment: person.employment() }
 }
 
-/// The person of a side (`MENTOR`/`MENTEE`) as (row id, side), and the other side's row id.
-fn sides_of(name: &str, mentor: &person::Model, mentee: &person::Model) -> Result<((i64, &'static str), i64), String> {
+/// The person of a side (`MENTOR`/`MENTEE`), the side, and the other person.
+fn sides_of<'a>(
+    name: &str,
+    mentor: &'a person::Model,
+    mentee: &'a person::Model,
+) -> Result<(&'a person::Model, &'static str, &'a person::Model), String> {
     match name.to_ascii_uppercase().as_str() {
-        "MENTOR" => Ok(((mentor.id, "MENTOR"), mentee.id)),
-        "MENTEE" => Ok(((mentee.id, "MENTEE"), mentor.id)),
+        "MENTOR" => Ok((mentor, "MENTOR", mentee)),
+        "MENTEE" => Ok((mentee, "MENTEE", mentor)),
         other => Err(format!("'{other}' is not MENTOR or MENTEE")),
     }
 }

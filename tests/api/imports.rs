@@ -336,7 +336,10 @@ async fn history_that_breaks_a_rule_is_refused_whole_with_the_path_of_each_recor
         { "mentor": "M2", "mentee": "E2", "startedOn": "2025-02-01" },
         { "mentor": "E1", "mentee": "M2", "startedOn": "2025-02-01", "endedOn": "2025-03-01", "ending": "COMPLETED" },
         { "mentor": "M1", "mentee": "X9", "startedOn": "2025-02-01" },
-        { "mentor": "M2", "mentee": "E1", "startedOn": "2019-02-01", "endedOn": "2019-03-01", "ending": "COMPLETED" }
+        { "mentor": "M2", "mentee": "E1", "startedOn": "2019-02-01", "endedOn": "2019-03-01", "ending": "COMPLETED" },
+        { "mentor": "M2", "mentee": "E2", "startedOn": "2025-02-01", "endedOn": "2025-09-30", "ending": "ENDED_EARLY",
+          "endReason": "LEFT_COMPANY",
+          "feedback": [{ "respondent": "MENTEE", "submittedOn": "2025-10-10", "satisfaction": 4, "confidence": 4 }] }
     ]});
     let (status, report) = import_history(&app, &admin.token, &program, "", &document).await;
     assert_eq!((status, report["written"].clone()), (422, json!(false)), "{report}");
@@ -354,6 +357,7 @@ async fn history_that_breaks_a_rule_is_refused_whole_with_the_path_of_each_recor
         ("relationships[2]", "E1 is a mentee in this program; one side per person"),
         ("relationships[3]", "employee X9 is not in the directory"),
         ("relationships[4]", "before the mentor was hired on 2020-01-15"),
+        ("relationships[5].feedback[0]", "submittedOn 2025-10-10 is after the mentee's last day 2025-09-30"),
     ];
     assert_eq!(rejected.len(), expect.len(), "{rejected:?}");
     for ((path, reason), (want_path, words)) in rejected.iter().zip(expect) {
