@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use crate::domain::scim::ScimError;
-use crate::domain::scim::filter::{Filter, parse_filter};
+use crate::domain::scim::filter::{Filter, Literal, parse_filter};
 use crate::domain::scim::user::{CORE, ENTERPRISE, PROFILE, UserFields, project};
 use crate::graphql::ids::{self, Kind};
 use crate::store::Scoped;
@@ -152,6 +152,25 @@ fn row_of(id: &str) -> Result<i64, ScimError> {
     }
 }
 
+/// The filter with each `id` compared as the row it names (an id this service did not issue
+/// names no row), since resource ids are the people's global ids.
+fn with_row_ids(filter: Filter) -> Filter {
+    let inner = |filter: Box<Filter>| Box::new(with_row_ids(*filter));
+    match filter {
+        Filter::Compare(path, op, Literal::Text(id)) if path.urn.is_none() && path.name.eq_ignore_ascii_case("id") => {
+            let row = match ids::decode_any(&id) {
+                Ok((Kind::Person, row)) => row,
+                _ => 0,
+            };
+            Filter::Compare(path, op, Literal::Number(row as f64))
+        }
+        Filter::And(left, right) => Filter::And(inner(left), inner(right)),
+        Filter::Or(left, right) => Filter::Or(inner(left), inner(right)),
+        Filter::Not(negated) => Filter::Not(inner(negated)),
+        other => other,
+    }
+}
+
 fn etag(version: i32) -> String {
     format!("W/\"{version}\"")
 }
@@ -252,8 +271,13 @@ async fn search_users(State(state): State<AppState>, headers: HeaderMap, body: B
 async fn list(state: AppState, headers: HeaderMap, params: ListParams) -> Response {
     let answer = async {
         let client = Client::of(&state, &headers).await?;
-        let filter: Option<Filter> =
-            params.filter.as_deref().filter(|text| !text.trim().is_empty()).map(parse_filter).transpose()?;
+        let filter: Option<Filter> = params
+            .filter
+            .as_deref()
+            .filter(|text| !text.trim().is_empty())
+            .map(parse_filter)
+            .transpose()?
+            .map(with_row_ids);
         let start = integer("startIndex", params.start_index.as_deref())?.unwrap_or(1).max(1);
         let count = integer("count", params.count.as_deref())?
             .map_or(DEFAULT_PAGE, |count| count.clamp(0, MAX_PAGE as i64) as u64);

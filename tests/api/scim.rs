@@ -379,6 +379,9 @@ async fn filters_pages_and_projections() {
         3
     );
     assert_eq!(scim.find("userName co \"%\"").await.len(), 0, "LIKE wildcards are literal");
+    let b = scim.find("userName eq \"b@acme.test\"").await[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(scim.find(&format!("id eq \"{b}\"")).await[0]["userName"], "b@acme.test");
+    assert_eq!(scim.find("id eq \"not-an-id\"").await.len(), 0);
 
     let search = json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
                          "filter": "userName sw \"b\"", "attributes": ["userName"], "startIndex": 1, "count": 5 });
