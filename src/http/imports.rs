@@ -78,6 +78,7 @@ pub async fn people(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryParams {
+    /// Check and report, write nothing.
     dry_run: Option<bool>,
 }
 
