@@ -81,8 +81,9 @@ impl Scoped<'_> {
                 self.new_match(&program, pair, &person_of, &proposal.explanation, MatchSource::Engine, &[])
             })
             .collect::<Result<_>>()?;
-        for chunk in rows.chunks(100) {
-            matched_pair::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        let sizes: Vec<usize> = rows.iter().map(proposal_bytes).collect();
+        for batch in super::sized_batches(&sizes) {
+            matched_pair::Entity::insert_many(rows[batch].to_vec()).exec_without_returning(&txn).await?;
         }
         let details = json!({ "proposed": outcome.proposals.len(), "unmatched": outcome.unmatched.len(), "totalScore": outcome.total_score });
         self.audit(
@@ -369,4 +370,13 @@ pub(super) fn engine_error(error: matching::EngineError) -> Error {
         }
         other => Error::Internal(other.to_string()),
     }
+}
+
+/// Roughly what a proposal's row adds to an insert statement, in bytes (its explanation most).
+fn proposal_bytes(row: &matched_pair::ActiveModel) -> usize {
+    let text = |value: &sea_orm::ActiveValue<String>| match value {
+        sea_orm::ActiveValue::Set(text) | sea_orm::ActiveValue::Unchanged(text) => text.len(),
+        sea_orm::ActiveValue::NotSet => 0,
+    };
+    256 + text(&row.explanation) + text(&row.overridden_rules)
 }

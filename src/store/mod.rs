@@ -137,6 +137,30 @@ impl<'a> Scoped<'a> {
     }
 }
 
+/// Estimated bytes one multi-row insert may carry. sqlx sets no TCP_NODELAY, so on PostgreSQL over
+/// TCP a statement too large for one write waits ~40 ms for a delayed ACK: measured, 5,000 match
+/// proposals took 6.0 s in statements of 100 rows, 12.5 s of 25, 4.0 s of 10 and 4.5 s in runs of
+/// 8 KB (4.6 s of 4 KB); 30,000 people 8.5 s in statements of 200 and 0.8 s of 50.
+const STATEMENT_BYTES: usize = 8 * 1024;
+
+/// Consecutive runs of rows (by their estimated `sizes` in bytes) that each stay within
+/// [`STATEMENT_BYTES`], at least one row a run: one multi-row insert per run.
+pub(crate) fn sized_batches(sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (index, size) in sizes.iter().enumerate() {
+        if index > start && bytes + size > STATEMENT_BYTES {
+            batches.push(start..index);
+            (start, bytes) = (index, 0);
+        }
+        bytes += size;
+    }
+    if start < sizes.len() {
+        batches.push(start..sizes.len());
+    }
+    batches
+}
+
 /// The current time, truncated to microseconds so both backends round-trip it exactly.
 pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Utc};
@@ -151,4 +175,18 @@ pub fn today() -> chrono::NaiveDate {
 /// Parses text the store wrote; a failure means the row was written by something else.
 pub(crate) fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T> {
     text.parse().map_err(|_| Error::Internal(format!("unexpected stored value '{text}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{STATEMENT_BYTES, sized_batches};
+
+    #[test]
+    fn inserts_are_split_into_runs_that_fit_one_write() {
+        assert_eq!(sized_batches(&[]), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(sized_batches(&[100; 10]), vec![0..10]);
+        let half = STATEMENT_BYTES / 2;
+        assert_eq!(sized_batches(&[half, half, half, 10]), vec![0..2, 2..4]);
+        assert_eq!(sized_batches(&[STATEMENT_BYTES * 3, 1, 1]), vec![0..1, 1..3], "a big row goes alone");
+    }
 }
