@@ -45,8 +45,7 @@ impl ScimToken {
 
     /// Whether `/scim/v2` accepts it now.
     async fn active(&self) -> bool {
-        let now = Utc::now();
-        self.0.revoked_at.is_none() && self.0.expires_at.is_none_or(|expires| expires > now)
+        self.0.live_at(Utc::now())
     }
 }
 

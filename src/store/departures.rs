@@ -84,6 +84,31 @@ impl Scoped<'_> {
         Ok(updated)
     }
 
+    /// The directory says `person` is gone now (SCIM deactivation or delete, a full snapshot that
+    /// leaves them out): their departure takes effect at once through the one path, today being
+    /// the last day unless an earlier one was recorded. `mark` adds to the row's change.
+    pub(crate) async fn depart_now(
+        &self,
+        txn: &DatabaseTransaction,
+        person: &person::Model,
+        source: DepartureSource,
+        mark: impl FnOnce(&mut person::ActiveModel),
+    ) -> Result<person::Model> {
+        let departed = person.employment_status == EmploymentStatus::Left.as_str();
+        let (left_on, step) = timeline::directory_step(person.employment(), departed, false, today())?;
+        let mut active = person.clone().into_active_model();
+        active.left_on = Set(left_on);
+        if let Some(status) = status_after(step) {
+            active.employment_status = Set(status.as_str().to_owned());
+        }
+        mark(&mut active);
+        active.version = Set(person.version + 1);
+        active.updated_at = Set(now());
+        let after = active.update(txn).await?;
+        self.depart(txn, person, &after, step, source).await?;
+        Ok(after)
+    }
+
     /// Applies what a departure step means after the person's row was written: checks no
     /// meeting of theirs lies after the new last day, ends what it ends, and audits it.
     pub(crate) async fn depart(

@@ -4,20 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use serde_json::json;
 
 use super::audit::Change;
-use super::departures::{DepartureSource, status_after};
+use super::departures::DepartureSource;
 use super::entity::{import_source, person};
 use super::people::Written;
 use super::{Scoped, now, today};
 use crate::domain::import::{PersonField, PersonRow, RowError, manager_cycle};
 use crate::domain::person::{DEFAULT_LEVEL, EmploymentStatus, PersonDraft, employee_id};
-use crate::domain::timeline::{Employment, departure_step, directory_step};
+use crate::domain::timeline::{Employment, departure_step};
 use crate::error::{Error, Result};
 
 /// Rows read and written per round trip.
@@ -119,8 +117,8 @@ impl Scoped<'_> {
             .into_tuple()
             .all(&txn)
             .await?;
-        let rows = self.checked_rows(import.rows, &directory, &mut report.rejected);
         let known: HashSet<&str> = directory.iter().map(|(id, _, _)| id.as_str()).collect();
+        let rows = self.checked_rows(import.rows, &directory, &known, &mut report.rejected);
         for chunk in rows.chunks(CHUNK) {
             // Only people already in the directory are read back: a first import of 100,000 reads
             // none (and PostgreSQL, whose statistics still say the table is empty, would scan it).
@@ -185,17 +183,8 @@ impl Scoped<'_> {
                 .collect();
             for chunk in missing.chunks(CHUNK) {
                 for person in self.people_by_employee_ids(&txn, chunk).await?.into_values() {
-                    let (left_on, step) = directory_step(person.employment(), false, false, today())?;
-                    let mut active = person.clone().into_active_model();
-                    active.left_on = Set(left_on);
-                    if let Some(status) = status_after(step) {
-                        active.employment_status = Set(status.as_str().to_owned());
-                    }
-                    active.version = Set(person.version + 1);
-                    active.updated_at = Set(now());
-                    let after = active.update(&txn).await?;
-                    self.depart(&txn, &person, &after, step, DepartureSource::DirectoryImport).await?;
-                    let employee_id = after.employee_id.clone();
+                    let after = self.depart_now(&txn, &person, DepartureSource::DirectoryImport, |_| {}).await?;
+                    let (employee_id, left_on) = (after.employee_id, after.left_on);
                     report.departures.push(DepartureRow { employee_id, left_on, reason: "MISSING_FROM_SNAPSHOT" });
                 }
             }
@@ -220,6 +209,7 @@ impl Scoped<'_> {
         &self,
         rows: Vec<PersonRow>,
         directory: &[(String, Option<String>, String)],
+        known: &HashSet<&str>,
         rejected: &mut Vec<RejectedRow>,
     ) -> Vec<PersonRow> {
         let mut first_line: HashMap<String, u64> = HashMap::new();
@@ -235,7 +225,6 @@ impl Scoped<'_> {
                 kept.push(row);
             }
         }
-        let known: HashSet<&str> = directory.iter().map(|(id, _, _)| id.as_str()).collect();
         let mut managers: HashMap<String, String> = directory
             .iter()
             .filter_map(|(id, manager, _)| manager.clone().map(|manager| (id.clone(), manager)))

@@ -36,9 +36,11 @@ fn new_secret() -> Result<String> {
     Ok(format!("scim_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
 }
 
-/// Whether a secret is usable at `at`.
-fn live(token: &scim_token::Model, at: DateTime<Utc>) -> bool {
-    token.revoked_at.is_none() && token.expires_at.is_none_or(|expires| expires > at)
+impl scim_token::Model {
+    /// Whether the secret is usable at `at`: not revoked, and its rotation's overlap not over.
+    pub fn live_at(&self, at: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|expires| expires > at)
+    }
 }
 
 impl Store {
@@ -48,7 +50,7 @@ impl Store {
             .filter(scim_token::Column::SecretHash.eq(secret_hash(secret)))
             .one(&self.db)
             .await?;
-        Ok(token.filter(|token| live(token, now())))
+        Ok(token.filter(|token| token.live_at(now())))
     }
 }
 
@@ -203,7 +205,7 @@ impl Scoped<'_> {
             .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("SCIM token"))?;
-        if !live(&token, now()) {
+        if !token.live_at(now()) {
             return Err(Error::IllegalTransition(format!("SCIM token {} is already revoked or expired", token.name)));
         }
         Ok(token)
@@ -310,18 +312,8 @@ impl Scoped<'_> {
         let txn = self.begin().await?;
         let person = self.scim_person(&txn, id).await?;
         check_version(&person, expected_version)?;
-        let departed = person.employment_status == EmploymentStatus::Left.as_str();
-        let (left_on, step) = directory_step(person.employment(), departed, false, today())?;
-        let mut active = person.clone().into_active_model();
-        active.left_on = Set(left_on);
-        if let Some(status) = status_after(step) {
-            active.employment_status = Set(status.as_str().to_owned());
-        }
-        active.scim_deleted_at = Set(Some(now()));
-        active.version = Set(person.version + 1);
-        active.updated_at = Set(now());
-        let after = active.update(&txn).await?;
-        self.depart(&txn, &person, &after, step, DepartureSource::Scim).await?;
+        self.depart_now(&txn, &person, DepartureSource::Scim, |active| active.scim_deleted_at = Set(Some(now())))
+            .await?;
         let details = json!({ "employeeId": person.employee_id, "userName": person.scim_user_name });
         self.audit(&txn, Change { action: "person.scim.delete", entity_type: "Person", entity_id: Some(id), details })
             .await?;
