@@ -16,6 +16,14 @@ pub enum AuthMode {
         /// The secret.
         secret: String,
     },
+    /// RS256/ES256 tokens from the company's identity provider, checked against its published
+    /// keys; the issuer and audience are pinned.
+    Provider {
+        /// Where the keys are and how they are kept.
+        settings: crate::auth::ProviderSettings,
+        /// Where the viewer's parts are in the provider's claims.
+        claims: crate::auth::ClaimMap,
+    },
 }
 
 /// Everything the service needs to start.

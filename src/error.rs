@@ -25,6 +25,9 @@ pub enum Error {
     RateLimited(u64),
     /// A persisted-query hash this replica does not know: the client resends the query text.
     PersistedQueryNotFound,
+    /// Something the service depends on (the database, the identity provider) cannot be
+    /// reached right now; retrying shortly may work.
+    Unavailable(String),
     /// A fault of ours; the details go to the log, not the client.
     Internal(String),
 }
@@ -43,6 +46,7 @@ impl Error {
             Error::Conflict(_) => "CONFLICT",
             Error::RateLimited(_) => "RATE_LIMITED",
             Error::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Error::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -59,7 +63,8 @@ impl Error {
             | Error::Unauthenticated(m)
             | Error::Forbidden(m)
             | Error::NotFound(m)
-            | Error::Conflict(m) => m,
+            | Error::Conflict(m)
+            | Error::Unavailable(m) => m,
         }
     }
 

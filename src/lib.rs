@@ -80,12 +80,21 @@ fn persisted_queries(config: &Config) -> Result<http::persisted::PersistedQuerie
     }
 }
 
-/// The keys tokens are checked with; in development mode the secret file is created if missing.
+/// The keys tokens are checked with; in development mode the secret file is created if missing,
+/// and with an identity provider its keys are refreshed in the background from now on.
 pub fn token_keys(config: &Config) -> Result<TokenKeys, StartError> {
     let secret = match &config.auth {
         AuthMode::Development { secret_file } => auth::load_or_create_secret(secret_file)
             .map_err(|error| StartError::Auth(format!("development secret {}: {error}", secret_file.display())))?,
         AuthMode::SharedSecret { secret } => secret.as_bytes().to_vec(),
+        AuthMode::Provider { settings, claims } => {
+            let audience = config.jwt_audience.clone().ok_or_else(|| {
+                StartError::Auth("OIDC_ISSUER needs JWT_AUDIENCE: tokens for other applications must not get in".into())
+            })?;
+            let keys = Arc::new(auth::ProviderKeys::new(settings.clone()).map_err(StartError::Auth)?);
+            keys.spawn_refresh();
+            return Ok(TokenKeys::provider(keys, audience, claims.clone()).with_max_lifetime(config.jwt_max_lifetime));
+        }
     };
     let keys =
         TokenKeys::hs256(&secret, config.jwt_issuer.clone(), config.jwt_audience.clone()).map_err(StartError::Auth)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use reverse_mentoring::auth::Role;
+use reverse_mentoring::auth::{ClaimMap, ClaimPath, ProviderSettings, Role};
 use reverse_mentoring::config::{AuthMode, Config, DEFAULT_DATABASE_URL, default_secret_file};
 
 /// Reverse-mentoring programs over GraphQL.
@@ -39,6 +39,37 @@ struct Settings {
     /// Longest token lifetime accepted, in seconds (`exp` further ahead is refused).
     #[arg(long, env = "JWT_MAX_LIFETIME_SECS", default_value_t = 86_400, global = true)]
     jwt_max_lifetime_secs: u64,
+    /// The identity provider's issuer: production mode, RS256/ES256 tokens checked against its
+    /// JWKS (found through /.well-known/openid-configuration). Needs JWT_AUDIENCE.
+    #[arg(long, env = "OIDC_ISSUER", global = true)]
+    oidc_issuer: Option<String>,
+    /// The provider's JWKS address, when discovery is not used.
+    #[arg(long, env = "JWKS_URL", global = true)]
+    jwks_url: Option<String>,
+    /// Algorithms accepted from the identity provider [default: RS256,ES256].
+    #[arg(long, env = "JWT_ALGORITHMS", value_delimiter = ',', global = true)]
+    jwt_algorithms: Vec<String>,
+    /// Claim naming the subject [default: sub].
+    #[arg(long, env = "JWT_SUBJECT_CLAIM", global = true)]
+    jwt_subject_claim: Option<String>,
+    /// Claim naming the organisation, e.g. tid for Entra ID [default: org].
+    #[arg(long, env = "JWT_ORG_CLAIM", global = true)]
+    jwt_org_claim: Option<String>,
+    /// Claim holding the roles, e.g. groups (Okta) or realm_access.roles (Keycloak) [default: roles].
+    #[arg(long, env = "JWT_ROLES_CLAIM", global = true)]
+    jwt_roles_claim: Option<String>,
+    /// Claim holding the employee id, e.g. employeeid (Entra ID) [default: employee_id].
+    #[arg(long, env = "JWT_EMPLOYEE_ID_CLAIM", global = true)]
+    jwt_employee_id_claim: Option<String>,
+    /// Provider role or group names and the roles they grant: `name=ROLE,...`.
+    #[arg(long, env = "JWT_ROLE_MAP", global = true)]
+    jwt_role_map: Option<String>,
+    /// How often the provider's keys are fetched again, in seconds.
+    #[arg(long, env = "JWKS_REFRESH_SECS", default_value_t = 900, global = true)]
+    jwks_refresh_secs: u64,
+    /// Shortest time between two fetches caused by tokens signed with an unknown key, in seconds.
+    #[arg(long, env = "JWKS_MIN_REFETCH_SECS", default_value_t = 30, global = true)]
+    jwks_min_refetch_secs: u64,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "LOG_JSON", global = true)]
     log_json: bool,
@@ -152,18 +183,84 @@ struct TokenArgs {
 }
 
 impl Settings {
-    fn config(&self) -> Config {
-        let auth = match &self.jwt_secret {
-            Some(secret) => AuthMode::SharedSecret { secret: secret.clone() },
-            None => AuthMode::Development {
-                secret_file: self.jwt_secret_file.clone().unwrap_or_else(|| default_secret_file(&self.database_url)),
-            },
-        };
-        let mut config = Config::new(self.database_url.clone(), auth);
-        config.jwt_issuer = self.jwt_issuer.clone();
+    fn config(&self) -> Result<Config, String> {
+        let mut config = Config::new(self.database_url.clone(), self.auth()?);
+        config.jwt_issuer = self.oidc_issuer.clone().or_else(|| self.jwt_issuer.clone());
         config.jwt_audience = self.jwt_audience.clone();
         config.jwt_max_lifetime = Duration::from_secs(self.jwt_max_lifetime_secs);
-        config
+        Ok(config)
+    }
+
+    /// Development or shared-secret HS256, or the identity provider; settings of one mode given
+    /// to another are refused, so a production deployment never falls back to HS256 unnoticed.
+    fn auth(&self) -> Result<AuthMode, String> {
+        let provider_only = [
+            ("JWKS_URL", self.jwks_url.is_some()),
+            ("JWT_ALGORITHMS", !self.jwt_algorithms.is_empty()),
+            ("JWT_SUBJECT_CLAIM", self.jwt_subject_claim.is_some()),
+            ("JWT_ORG_CLAIM", self.jwt_org_claim.is_some()),
+            ("JWT_ROLES_CLAIM", self.jwt_roles_claim.is_some()),
+            ("JWT_EMPLOYEE_ID_CLAIM", self.jwt_employee_id_claim.is_some()),
+            ("JWT_ROLE_MAP", self.jwt_role_map.is_some()),
+        ];
+        let Some(issuer) = &self.oidc_issuer else {
+            if let Some((name, _)) = provider_only.iter().find(|(_, given)| *given) {
+                return Err(format!("{name} is an identity-provider setting: set OIDC_ISSUER too, or leave it out"));
+            }
+            return Ok(match &self.jwt_secret {
+                Some(secret) => AuthMode::SharedSecret { secret: secret.clone() },
+                None => AuthMode::Development {
+                    secret_file: self
+                        .jwt_secret_file
+                        .clone()
+                        .unwrap_or_else(|| default_secret_file(&self.database_url)),
+                },
+            });
+        };
+        if self.jwt_secret.is_some() || self.jwt_secret_file.is_some() {
+            return Err("OIDC_ISSUER and JWT_SECRET / JWT_SECRET_FILE exclude each other: with an identity \
+                        provider only its RS256/ES256 tokens are accepted"
+                .into());
+        }
+        if self.jwt_issuer.as_ref().is_some_and(|other| other != issuer) {
+            return Err("JWT_ISSUER differs from OIDC_ISSUER: leave JWT_ISSUER out".into());
+        }
+        if self.jwt_audience.is_none() {
+            return Err("OIDC_ISSUER needs JWT_AUDIENCE (the API's application id or audience)".into());
+        }
+        let names = if self.jwt_algorithms.is_empty() {
+            vec!["RS256".into(), "ES256".into()]
+        } else {
+            self.jwt_algorithms.clone()
+        };
+        let algorithms = names
+            .iter()
+            .map(|name| {
+                name.trim()
+                    .parse::<jsonwebtoken::Algorithm>()
+                    .ok()
+                    .filter(|alg| reverse_mentoring::auth::ASYMMETRIC.contains(alg))
+                    .ok_or_else(|| {
+                        format!("JWT_ALGORITHMS: '{name}' is not an asymmetric algorithm such as RS256 or ES256")
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let path = |value: &Option<String>, default: &str| ClaimPath::parse(value.as_deref().unwrap_or(default));
+        let claims = ClaimMap {
+            subject: path(&self.jwt_subject_claim, "sub")?,
+            org: path(&self.jwt_org_claim, "org")?,
+            roles: path(&self.jwt_roles_claim, "roles")?,
+            employee_id: path(&self.jwt_employee_id_claim, "employee_id")?,
+            role_names: ClaimMap::parse_role_names(self.jwt_role_map.as_deref().unwrap_or(""))?,
+        };
+        let settings = ProviderSettings {
+            issuer: issuer.clone(),
+            jwks_url: self.jwks_url.clone(),
+            algorithms,
+            refresh: Duration::from_secs(self.jwks_refresh_secs.max(1)),
+            min_refetch: Duration::from_secs(self.jwks_min_refetch_secs),
+        };
+        Ok(AuthMode::Provider { settings, claims })
     }
 }
 
@@ -194,7 +291,7 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
-    let mut config = settings.config();
+    let mut config = settings.config()?;
     config.max_connections = args.max_connections;
     config.max_page_size = args.max_page_size;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs);
@@ -213,6 +310,9 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
         max_directives: args.max_directives,
         max_tokens: args.max_tokens,
     };
+    if let AuthMode::Provider { settings, .. } = &config.auth {
+        tracing::info!(issuer = %settings.issuer, "tokens are checked against the identity provider's keys");
+    }
     if let AuthMode::Development { secret_file } = &config.auth {
         tracing::warn!(
             secret_file = %secret_file.display(),
@@ -239,7 +339,11 @@ async fn migrate(settings: &Settings) -> Result<(), String> {
 }
 
 fn token(settings: &Settings, args: TokenArgs) -> Result<(), String> {
-    let keys = reverse_mentoring::token_keys(&settings.config()).map_err(|error| error.to_string())?;
+    let config = settings.config()?;
+    if let AuthMode::Provider { .. } = config.auth {
+        return Err("tokens come from the identity provider (OIDC_ISSUER); this service signs none".into());
+    }
+    let keys = reverse_mentoring::token_keys(&config).map_err(|error| error.to_string())?;
     let roles = args
         .roles
         .iter()

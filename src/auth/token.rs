@@ -1,11 +1,15 @@
-//! Signing and verifying HS256 tokens, and the development secret file.
+//! Verifying tokens (HS256 with a shared secret, or the identity provider's keys), signing
+//! development tokens, and the development secret file.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
+use super::claims::ClaimMap;
+use super::provider::ProviderKeys;
 use super::{Role, Viewer};
 use crate::error::{Error, Result};
 
@@ -44,12 +48,17 @@ pub struct Claims {
     pub aud: Option<String>,
 }
 
+/// How signatures are checked: a shared secret (development, small deployments) or the
+/// identity provider's published keys (production).
+enum Verifier {
+    Shared { encoding: EncodingKey, decoding: DecodingKey },
+    Provider(Arc<ProviderKeys>),
+}
+
 /// The keys and rules for one deployment's tokens.
-#[derive(Clone)]
 pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
+    verifier: Verifier,
+    claims: ClaimMap,
     issuer: Option<String>,
     audience: Option<String>,
     max_lifetime: std::time::Duration,
@@ -67,26 +76,27 @@ impl TokenKeys {
         if secret.len() < MIN_SECRET_BYTES {
             return Err(format!("the JWT secret must be at least {MIN_SECRET_BYTES} bytes, got {}", secret.len()));
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.validate_nbf = true;
-        validation.leeway = LEEWAY_SECS;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        match &issuer {
-            Some(issuer) => validation.set_issuer(&[issuer]),
-            None => validation.iss = None,
-        }
-        match &audience {
-            Some(audience) => validation.set_audience(&[audience]),
-            None => validation.validate_aud = false,
-        }
         Ok(TokenKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
+            verifier: Verifier::Shared {
+                encoding: EncodingKey::from_secret(secret),
+                decoding: DecodingKey::from_secret(secret),
+            },
+            claims: ClaimMap::standard(),
             issuer,
             audience,
             max_lifetime: std::time::Duration::from_secs(24 * 3600),
         })
+    }
+
+    /// Keys published by an identity provider; its issuer and the audience are both required.
+    pub fn provider(keys: Arc<ProviderKeys>, audience: String, claims: ClaimMap) -> TokenKeys {
+        TokenKeys {
+            issuer: Some(keys.settings().issuer.clone()),
+            verifier: Verifier::Provider(keys),
+            claims,
+            audience: Some(audience),
+            max_lifetime: std::time::Duration::from_secs(24 * 3600),
+        }
     }
 
     /// Refuses tokens whose `exp` lies further ahead than `max_lifetime` (plus the leeway).
@@ -95,43 +105,98 @@ impl TokenKeys {
         self
     }
 
-    /// Verifies a bearer token and returns its viewer; every failure is UNAUTHENTICATED.
-    pub fn verify(&self, token: &str) -> Result<Viewer> {
+    /// Verifies a bearer token and returns its viewer; every failure is UNAUTHENTICATED, but
+    /// for SERVICE_UNAVAILABLE while the provider's keys have never been fetched.
+    pub async fn verify(&self, token: &str) -> Result<Viewer> {
         let header = jsonwebtoken::decode_header(token)
-            .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", describe(&error))))?;
+            .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", self.describe(&error))))?;
         // RFC 7515 4.1.11: a recipient that does not understand a critical extension must refuse the token.
         if header.crit.as_ref().is_some_and(|crit| !crit.is_empty()) {
             return Err(Error::Unauthenticated("invalid token: it names critical header extensions".into()));
         }
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", describe(&error))))?
-            .claims;
+        let claims = match &self.verifier {
+            Verifier::Shared { decoding, .. } => {
+                if header.alg != Algorithm::HS256 {
+                    return Err(self.refused_algorithm());
+                }
+                self.decode(token, decoding, Algorithm::HS256)?
+            }
+            Verifier::Provider(keys) => {
+                // The algorithm comes from the allow-list and the key's type, never from the token alone.
+                if !keys.settings().algorithms.contains(&header.alg) {
+                    return Err(self.refused_algorithm());
+                }
+                let candidates = keys.find(header.kid.as_deref()).await?;
+                let mut usable = candidates.iter().filter(|key| key.algorithms.contains(&header.alg)).peekable();
+                if usable.peek().is_none() {
+                    return Err(Error::Unauthenticated(format!(
+                        "invalid token: its key is not used with {:?}",
+                        header.alg
+                    )));
+                }
+                let mut outcome = Err(Error::Unauthenticated("invalid token: the signature does not match".into()));
+                for key in usable {
+                    outcome = self.decode(token, &key.key, header.alg);
+                    if outcome.is_ok() {
+                        break;
+                    }
+                }
+                outcome?
+            }
+        };
+        let exp = claims.get("exp").and_then(serde_json::Value::as_i64).unwrap_or(i64::MAX);
         let longest = i64::try_from(self.max_lifetime.as_secs()).unwrap_or(i64::MAX);
         let horizon = chrono::Utc::now().timestamp().saturating_add(longest).saturating_add(LEEWAY_SECS as i64);
-        if claims.exp > horizon {
+        if exp > horizon {
             return Err(Error::Unauthenticated(format!(
                 "invalid token: it lives longer than the {} hours this service accepts",
                 self.max_lifetime.as_secs() / 3600
             )));
         }
-        // The tenant is the claim exactly as signed: no trimming that would merge two tenants.
-        let org = claims.org;
-        let printable = !org.is_empty() && org.len() <= 64 && !org.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !printable {
-            return Err(Error::Unauthenticated(
-                "invalid token: the org claim must be 1 to 64 characters without spaces or control characters".into(),
-            ));
-        }
-        let roles = claims.roles.iter().filter_map(|role| role.to_ascii_uppercase().parse::<Role>().ok()).collect();
-        Ok(Viewer {
-            org,
-            subject: claims.sub,
-            roles,
-            employee_id: claims.employee_id.filter(|id| !id.trim().is_empty()),
-        })
+        self.claims.viewer(&claims)
     }
 
-    /// Signs a token for `sub` in `org` valid for `lifetime`, with this deployment's issuer and audience.
+    fn decode(&self, token: &str, key: &DecodingKey, algorithm: Algorithm) -> Result<serde_json::Value> {
+        let mut validation = Validation::new(algorithm);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECS;
+        // A pinned issuer or audience must be present, not merely right when present.
+        let mut required = vec!["exp"];
+        match &self.issuer {
+            Some(issuer) => {
+                validation.set_issuer(&[issuer]);
+                required.push("iss");
+            }
+            None => validation.iss = None,
+        }
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                required.push("aud");
+            }
+            None => validation.validate_aud = false,
+        }
+        validation.set_required_spec_claims(&required);
+        decode::<serde_json::Value>(token, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|error| Error::Unauthenticated(format!("invalid token: {}", self.describe(&error))))
+    }
+
+    fn accepted(&self) -> String {
+        match &self.verifier {
+            Verifier::Shared { .. } => "HS256".into(),
+            Verifier::Provider(keys) => {
+                keys.settings().algorithms.iter().map(|alg| format!("{alg:?}")).collect::<Vec<_>>().join(", ")
+            }
+        }
+    }
+
+    fn refused_algorithm(&self) -> Error {
+        Error::Unauthenticated(format!("invalid token: only {} tokens are accepted", self.accepted()))
+    }
+
+    /// Signs a token for `sub` in `org` valid for `lifetime`, with this deployment's issuer and
+    /// audience; only a shared secret can sign.
     pub fn issue(
         &self,
         org: &str,
@@ -140,6 +205,9 @@ impl TokenKeys {
         employee_id: Option<&str>,
         lifetime: chrono::Duration,
     ) -> Result<String, String> {
+        let Verifier::Shared { encoding, .. } = &self.verifier else {
+            return Err("tokens come from the identity provider (OIDC_ISSUER); this service cannot sign any".into());
+        };
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_owned(),
@@ -152,21 +220,23 @@ impl TokenKeys {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|error| error.to_string())
+        encode(&Header::new(Algorithm::HS256), &claims, encoding).map_err(|error| error.to_string())
     }
-}
 
-fn describe(error: &jsonwebtoken::errors::Error) -> &'static str {
-    use jsonwebtoken::errors::ErrorKind;
-    match error.kind() {
-        ErrorKind::ExpiredSignature => "it has expired",
-        ErrorKind::ImmatureSignature => "it is not valid yet",
-        ErrorKind::InvalidSignature => "the signature does not match",
-        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => "only HS256 tokens are accepted",
-        ErrorKind::InvalidIssuer => "wrong issuer",
-        ErrorKind::InvalidAudience => "wrong audience",
-        ErrorKind::MissingRequiredClaim(_) => "a required claim is missing",
-        _ => "it is malformed",
+    fn describe(&self, error: &jsonwebtoken::errors::Error) -> String {
+        use jsonwebtoken::errors::ErrorKind;
+        match error.kind() {
+            ErrorKind::ExpiredSignature => "it has expired".into(),
+            ErrorKind::ImmatureSignature => "it is not valid yet".into(),
+            ErrorKind::InvalidSignature => "the signature does not match".into(),
+            ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                format!("only {} tokens are accepted", self.accepted())
+            }
+            ErrorKind::InvalidIssuer => "wrong issuer".into(),
+            ErrorKind::InvalidAudience => "wrong audience".into(),
+            ErrorKind::MissingRequiredClaim(claim) => format!("the {claim} claim is missing"),
+            _ => "it is malformed".into(),
+        }
     }
 }
 

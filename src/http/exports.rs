@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::graphql::{Media, admit, error_response, run_for};
+use super::{AppState, status_of};
 use crate::domain::pseudonym::{self, Traits};
 use crate::error::Error;
 use crate::graphql::access::READERS;
@@ -75,7 +75,7 @@ pub async fn program_metrics(
     Query(params): Query<MetricsParams>,
 ) -> Response {
     let media = Media::Json;
-    let viewer = match admit(&state, &headers, media) {
+    let viewer = match admit(&state, &headers, media).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -88,7 +88,7 @@ pub async fn program_metrics(
     let request = async_graphql::Request::new(METRICS).variables(async_graphql::Variables::from_json(variables));
     let response = match run_for(&state, viewer, request).await {
         Ok(response) => response,
-        Err(error) => return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &error),
+        Err(error) => return error_response(status_of(error.code()), media, &error),
     };
     if let Some(error) = response.errors.first() {
         let code = error.extensions.as_ref().and_then(|ext| ext.get("code")).map(|code| code.to_string());
@@ -124,7 +124,7 @@ pub async fn program_relationships(
     Query(params): Query<RelationshipParams>,
 ) -> Response {
     let media = Media::Json;
-    let viewer = match admit(&state, &headers, media) {
+    let viewer = match admit(&state, &headers, media).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -256,15 +256,6 @@ impl RelationshipExport {
 }
 
 /// The status of an export refused with error `code`: the answer never started, so it can say.
-fn status_of(code: &str) -> StatusCode {
-    match code {
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
 fn parse_horizons(text: &str) -> Result<Vec<i32>, Error> {
     text.split(',')
         .map(|part| {

@@ -59,7 +59,7 @@ impl Media {
 /// POST /graphql: a JSON body with `query`, `variables`, `operationName`.
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let media = Media::from_accept(&headers);
-    let viewer = match admit(&state, &headers, media) {
+    let viewer = match admit(&state, &headers, media).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -90,7 +90,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Resul
 /// GET /graphql?query=...: queries only, so a link or a prefetch can never change anything.
 pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let media = Media::from_accept(&headers);
-    let viewer = match admit(&state, &headers, media) {
+    let viewer = match admit(&state, &headers, media).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -172,10 +172,12 @@ pub(super) async fn run_for(
 }
 
 /// The viewer the token names, within their token's and organisation's request budget.
-pub(super) fn admit(state: &AppState, headers: &HeaderMap, media: Media) -> Result<Viewer, Box<Response>> {
-    let viewer = bearer(headers)
-        .and_then(|token| state.keys.verify(token))
-        .map_err(|error| Box::new(error_response(StatusCode::UNAUTHORIZED, media, &error)))?;
+pub(super) async fn admit(state: &AppState, headers: &HeaderMap, media: Media) -> Result<Viewer, Box<Response>> {
+    let verified = match bearer(headers) {
+        Ok(token) => state.keys.verify(token).await,
+        Err(error) => Err(error),
+    };
+    let viewer = verified.map_err(|error| Box::new(error_response(super::status_of(error.code()), media, &error)))?;
     if let Err(wait) = state.rate_limits.check(&viewer.org, &viewer.subject) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, media, &Error::RateLimited(seconds));

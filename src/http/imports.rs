@@ -47,7 +47,7 @@ pub async fn people(
     body: Body,
 ) -> Response {
     let media = Media::Json;
-    let viewer = match admit(&state, &headers, media) {
+    let viewer = match admit(&state, &headers, media).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -91,7 +91,7 @@ pub async fn program_history(
     Query(params): Query<HistoryParams>,
     request: Request,
 ) -> Response {
-    let viewer = match admit(&state, &headers, Media::Json) {
+    let viewer = match admit(&state, &headers, Media::Json).await {
         Ok(viewer) => viewer,
         Err(refusal) => return *refusal,
     };
@@ -178,14 +178,7 @@ fn reported(clean: bool, report: impl serde::Serialize) -> Response {
 }
 
 fn refused(error: &Error) -> Response {
-    let status = match error {
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        Error::NotFound(_) => StatusCode::NOT_FOUND,
-        Error::BadInput(_) | Error::IllegalTransition(_) => StatusCode::BAD_REQUEST,
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    error_response(status, Media::Json, error)
+    error_response(super::status_of(error.code()), Media::Json, error)
 }
 
 /// Reads the people file as it streams in: the header, then each row, parsed or refused with its line.

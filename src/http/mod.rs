@@ -84,6 +84,20 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
+/// The HTTP status for an error code, the same on every surface.
+pub(crate) fn status_of(code: &str) -> StatusCode {
+    match code {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
 fn cors(config: &Config) -> CorsLayer {
     let origins = if config.cors_allowed_origins.iter().any(|origin| origin == "*") {
         AllowOrigin::any()

@@ -14,6 +14,7 @@ mod imports;
 mod matching;
 mod metrics;
 mod metrics_property;
+mod oidc;
 mod over_http;
 mod people;
 mod programs;
