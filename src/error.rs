@@ -88,6 +88,10 @@ impl From<sea_orm::DbErr> for Error {
         if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = error.sql_err() {
             return Error::Conflict(format!("it already exists ({detail})"));
         }
+        if crate::store::health::unreachable(&error) {
+            tracing::warn!(%error, "the database cannot be reached");
+            return Error::Unavailable("the database cannot be reached right now; retry shortly".into());
+        }
         tracing::error!(%error, "database error");
         Error::Internal(error.to_string())
     }

@@ -1,5 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `token`, `seed-demo` and `print-schema`.
 
+use std::future::IntoFuture;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -158,6 +159,9 @@ struct ServeArgs {
     /// Requests per minute one organisation may make, per replica (0 = no limit).
     #[arg(long, env = "RATE_LIMIT_PER_ORG", default_value_t = 6_000)]
     rate_limit_per_org: u32,
+    /// Longest wait for requests in flight after SIGTERM, in seconds.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    shutdown_grace_secs: u64,
     /// Most lexical tokens per document.
     #[arg(long, env = "GRAPHQL_MAX_TOKENS", default_value_t = 10_000)]
     max_tokens: usize,
@@ -323,13 +327,49 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(&args.bind).await.map_err(|error| format!("bind {}: {error}", args.bind))?;
     tracing::info!(address = %args.bind, "listening; GraphiQL at http://{}/graphiql", args.bind);
-    axum::serve(listener, app.router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
-        })
-        .await
-        .map_err(|error| error.to_string())
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    // New connections are refused from the signal on; requests in flight get the grace period.
+    let server = axum::serve(listener, app.router).with_graceful_shutdown(async move {
+        termination().await;
+        tracing::info!("shutting down: finishing requests in flight, accepting no new ones");
+        let _ = stopping.send(true);
+    });
+    let grace = Duration::from_secs(args.shutdown_grace_secs);
+    tokio::select! {
+        finished = server.into_future() => finished.map_err(|error| error.to_string()),
+        () = async {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "grace period over; requests still running are cut off");
+            Ok(())
+        }
+    }
+}
+
+/// SIGTERM (what orchestrators send) or Ctrl-C.
+async fn termination() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
 }
 
 async fn migrate(settings: &Settings) -> Result<(), String> {

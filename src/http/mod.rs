@@ -13,7 +13,7 @@ mod scim;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenKeys;
 use crate::config::Config;
+use crate::error::Error;
 use crate::graphql::{Admission, AppSchema};
 use crate::store::Store;
 
@@ -73,6 +74,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .merge(graphiql::routes())
         .merge(scim::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_database_down))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Enforced where the body is read, so the 413 is a GraphQL error whether the client sent
@@ -82,6 +84,32 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// While the database is known to be unreachable, requests that need it are answered 503 at once
+/// (in SCIM's error shape on `/scim`), instead of each waiting for a pooled connection.
+async fn refuse_while_database_down(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let needs_database = !matches!(path, "/healthz" | "/readyz" | "/") && !path.starts_with("/graphiql");
+    if !needs_database || !state.store.is_down() {
+        return next.run(request).await;
+    }
+    let message = "the database cannot be reached right now; retry shortly";
+    let mut response = if path.starts_with("/scim/") {
+        scim::error(crate::domain::scim::ScimError::status(503, message))
+    } else {
+        graphql::error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            graphql::Media::Json,
+            &Error::Unavailable(message.into()),
+        )
+    };
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 /// The HTTP status for an error code, the same on every surface.

@@ -49,7 +49,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A SCIM error body with its status.
-fn error(error: ScimError) -> Response {
+pub(super) fn error(error: ScimError) -> Response {
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut body = json!({ "schemas": [ERROR], "status": error.status.to_string(), "detail": error.detail });
     if let Some(scim_type) = error.scim_type {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod departures;
 pub mod enrollments;
 pub mod entity;
+pub mod health;
 pub mod history;
 pub mod imports;
 pub mod integrity;
@@ -36,7 +37,11 @@ use crate::error::{Error, Result};
 pub struct Store {
     db: DatabaseConnection,
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    health: std::sync::Arc<health::DatabaseHealth>,
 }
+
+/// The longest a request waits for a pooled connection before it is told SERVICE_UNAVAILABLE.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Store {
     /// Connects and applies every pending migration.
@@ -53,7 +58,7 @@ impl Store {
     ) -> Result<Store, sea_orm::DbErr> {
         use migration::MigratorTrait;
         let mut options = ConnectOptions::new(url.to_owned());
-        options.max_connections(max_connections).sqlx_logging(false);
+        options.max_connections(max_connections).acquire_timeout(ACQUIRE_TIMEOUT).sqlx_logging(false);
         // JIT compilation is meant for long analytical scans: on the metrics statements, whose
         // CTE row estimates look expensive, it spent 350 ms compiling a 120 ms query. Off.
         // Lookups by a list of ids (`IN ($2, ..., $N)`) switched to a generic plan after five
@@ -81,7 +86,11 @@ impl Store {
                 .await?;
         }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db, statements })
+        let health = std::sync::Arc::new(health::DatabaseHealth::default());
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            health::DatabaseHealth::spawn_probe(&health, url.to_owned());
+        }
+        Ok(Store { db, statements, health })
     }
 
     /// The store as seen by one viewer: their organisation, their name in the audit trail.
@@ -89,9 +98,24 @@ impl Store {
         Scoped { db: &self.db, org, actor }
     }
 
-    /// Whether the database answers (for `/readyz`).
+    /// Whether the database answers (for `/readyz`): the probe's last word on PostgreSQL, a
+    /// ping on embedded SQLite.
     pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
-        self.db.ping().await
+        match self.db.get_database_backend() {
+            // The probe pinged within the last moments, on a connection a busy pool cannot hold up.
+            sea_orm::DatabaseBackend::Postgres
+                if self.health.is_down() || self.db.get_postgres_connection_pool().is_closed() =>
+            {
+                Err(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal("the database cannot be reached".into())))
+            }
+            sea_orm::DatabaseBackend::Postgres => Ok(()),
+            _ => self.db.ping().await,
+        }
+    }
+
+    /// Whether the probe last found the database unreachable; requests are not worth trying.
+    pub fn is_down(&self) -> bool {
+        self.health.is_down()
     }
 
     /// SQL statements run through this pool since it opened.

@@ -118,6 +118,7 @@ impl From<Error> for ScimError {
             Error::NotFound(message) => ScimError::status(404, message),
             Error::Unauthenticated(message) => ScimError::status(401, message),
             Error::Forbidden(message) => ScimError::status(403, message),
+            Error::Unavailable(message) => ScimError::status(503, message),
             other => ScimError::status(500, other.message()),
         }
     }

@@ -7,6 +7,7 @@ mod auth;
 mod batching;
 mod demo;
 mod enrollments;
+mod faults;
 mod graphiql;
 mod health;
 mod hostile;

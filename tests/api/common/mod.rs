@@ -2,6 +2,7 @@
 //! (SQLite always; PostgreSQL when `TEST_DATABASE_URL` is set) and talks to it over HTTP
 //! with real tokens, so tests read like what a client does.
 
+pub mod cluster;
 pub mod factories;
 pub mod tables;
 
@@ -39,7 +40,7 @@ impl Drop for TestApp {
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
-fn unique_name() -> String {
+pub(crate) fn unique_name() -> String {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("rm_test_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
@@ -75,6 +76,15 @@ impl TestApp {
     /// Starts the service after `adjust` changes the configuration.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let (url, sqlite_file) = fresh_database().await;
+        Self::spawn_on(url, sqlite_file, adjust).await
+    }
+
+    /// Starts the service on the database at `url` (a SQLite file it removes when dropped).
+    pub async fn spawn_on(
+        url: String,
+        sqlite_file: Option<std::path::PathBuf>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = Config::new(url, AuthMode::SharedSecret { secret: TEST_SECRET.into() });
         config.max_connections = 5;
         adjust(&mut config);
