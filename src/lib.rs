@@ -63,6 +63,7 @@ pub async fn build(config: Config) -> Result<App, StartError> {
         body_limit,
         rate_limits,
         persisted,
+        metrics: Arc::new(telemetry::prometheus::ServiceMetrics::new(store.statement_seconds())),
     };
     Ok(App { router: http::router(state, &config), store, keys })
 }

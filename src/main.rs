@@ -271,7 +271,13 @@ impl Settings {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    reverse_mentoring::telemetry::init(cli.settings.log_json);
+    let telemetry = match reverse_mentoring::telemetry::init(cli.settings.log_json) {
+        Ok(telemetry) => telemetry,
+        Err(message) => {
+            eprintln!("error: telemetry: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         None => serve(&cli.settings, ServeArgs::parse_from(["serve"])).await,
         Some(Command::Serve(args)) => serve(&cli.settings, args).await,
@@ -285,6 +291,7 @@ async fn main() -> ExitCode {
             Ok(())
         }
     };
+    telemetry.shutdown();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -21,7 +21,10 @@ pub struct OrgLoader {
 
 /// Builds the loaders for a request.
 pub fn for_org(store: Store, org: String) -> Loaders {
-    DataLoader::with_cache(OrgLoader { store, org }, tokio::spawn, HashMapCache::default())
+    // A batch runs in a task of its own: it carries the span of the resolver that started it, so
+    // its statements show up under that request in a trace.
+    let spawn = |batch| tokio::spawn(tracing::Instrument::in_current_span(batch));
+    DataLoader::with_cache(OrgLoader { store, org }, spawn, HashMapCache::default())
 }
 
 /// Key: a person by id.

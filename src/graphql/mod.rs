@@ -22,6 +22,7 @@ mod requests;
 mod rules;
 mod scim;
 mod skills;
+pub mod spans;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -71,15 +72,20 @@ pub fn build_schema(store: Store, config: &Config) -> AppSchema {
         .register_output_type::<node::Node>()
         .limit_depth(config.max_query_depth)
         .limit_complexity(usize::try_from(config.query_limits.max_cost).unwrap_or(usize::MAX))
+        .extension(spans::RootFieldSpans)
         .data(store)
         .data(config.clone())
         .finish()
 }
 
-/// Per-request data: the viewer, their org-bound loaders and a slot for their own person.
-pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders, access::OwnPerson) {
+/// Per-request data: the viewer, their org-bound loaders, a slot for their own person and one
+/// for the operation's name.
+pub fn request_data(
+    store: &Store,
+    viewer: Viewer,
+) -> (Viewer, loaders::Loaders, access::OwnPerson, spans::OperationName) {
     let loaders = loaders::for_org(store.clone(), viewer.org.clone());
-    (viewer, loaders, access::OwnPerson::new())
+    (viewer, loaders, access::OwnPerson::new(), spans::OperationName::default())
 }
 
 /// The admission check for this schema and configuration.

@@ -157,17 +157,32 @@ pub(super) async fn run_for(
     viewer: Viewer,
     request: async_graphql::Request,
 ) -> Result<async_graphql::Response, Error> {
-    tracing::Span::current().record("org", viewer.org.as_str());
+    let started = std::time::Instant::now();
+    let span = tracing::Span::current();
+    span.record("org", viewer.org.as_str());
+    let given = request.operation_name.clone();
     // Departures whose last day went by take effect before anything reads the org's records.
     if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
         tracing::error!(?error, "applying due departures failed");
+        state.metrics.operation(given.as_deref(), started.elapsed().as_secs_f64(), [error.code()].into_iter());
         return Err(error);
     }
-    let (viewer, loaders, own_person) = request_data(&state.store, viewer);
-    let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
+    let (viewer, loaders, own_person, named) = request_data(&state.store, viewer);
+    let request = request.data(viewer).data(loaders).data(own_person).data(named.clone());
+    let mut response = state.schema.execute(request).await;
     for error in &mut response.errors {
         label_request_error(error);
     }
+    let operation = given.as_deref().or(named.get());
+    if let Some(name) = operation {
+        span.record("graphql.operation.name", name);
+        crate::telemetry::rename(&span, format!("graphql {name}"));
+    }
+    let codes = response.errors.iter().filter_map(|error| match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code.as_str()),
+        _ => None,
+    });
+    state.metrics.operation(operation, started.elapsed().as_secs_f64(), codes);
     Ok(response)
 }
 
@@ -177,8 +192,12 @@ pub(super) async fn admit(state: &AppState, headers: &HeaderMap, media: Media) -
         Ok(token) => state.keys.verify(token).await,
         Err(error) => Err(error),
     };
-    let viewer = verified.map_err(|error| Box::new(error_response(super::status_of(error.code()), media, &error)))?;
+    let viewer = verified.map_err(|error| {
+        state.metrics.error(error.code());
+        Box::new(error_response(super::status_of(error.code()), media, &error))
+    })?;
     if let Err(wait) = state.rate_limits.check(&viewer.org, &viewer.subject) {
+        state.metrics.error("RATE_LIMITED");
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, media, &Error::RateLimited(seconds));
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));

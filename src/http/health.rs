@@ -1,4 +1,5 @@
-//! Liveness and readiness probes; no token needed.
+//! Liveness and readiness probes and Prometheus metrics; no token needed (expose `/metrics`
+//! to the monitoring network only: it names routes and operations, never people).
 
 use axum::Json;
 use axum::extract::State;
@@ -21,4 +22,11 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
         }
     }
+}
+
+/// Prometheus metrics in the text exposition format.
+pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let text = state.metrics.render(state.store.pool_reading());
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

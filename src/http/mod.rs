@@ -45,6 +45,8 @@ pub struct AppState {
     pub rate_limits: Arc<rate_limit::RateLimits>,
     /// Automatic persisted queries, or the allow-list.
     pub persisted: Arc<persisted::PersistedQueries>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::telemetry::prometheus::ServiceMetrics>,
 }
 
 /// Largest history document, in bytes.
@@ -56,7 +58,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState, config: &Config) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let id = request.headers().get(REQUEST_ID).and_then(|value| value.to_str().ok()).unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, org = tracing::field::Empty)
+        let span = tracing::info_span!(
+            "request",
+            otel.name = %format_args!("{} {}", request.method(), request.uri().path()),
+            otel.kind = "server",
+            method = %request.method(),
+            path = %request.uri().path(),
+            request_id = %id,
+            org = tracing::field::Empty,
+            graphql.operation.name = tracing::field::Empty,
+        );
+        crate::telemetry::continue_trace(&span, request.headers());
+        span
     });
     // Router::layer wraps what is already there: the first layer here is the innermost.
     Router::new()
@@ -74,7 +87,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .merge(graphiql::routes())
         .merge(scim::routes())
+        .route("/metrics", get(health::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_database_down))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), count_request))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Enforced where the body is read, so the 413 is a GraphQL error whether the client sent
@@ -94,7 +109,7 @@ async fn refuse_while_database_down(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path();
-    let needs_database = !matches!(path, "/healthz" | "/readyz" | "/") && !path.starts_with("/graphiql");
+    let needs_database = !matches!(path, "/healthz" | "/readyz" | "/metrics" | "/") && !path.starts_with("/graphiql");
     if !needs_database || !state.store.is_down() {
         return next.run(request).await;
     }
@@ -109,6 +124,21 @@ async fn refuse_while_database_down(
         )
     };
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// Counts each request under its route's pattern (never the raw path, whose ids would make a
+/// label per object) and how long it took.
+async fn count_request(
+    State(state): State<AppState>,
+    route: Option<axum::extract::MatchedPath>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let route = route.as_ref().map_or("unmatched", |route| route.as_str());
+    state.metrics.request(route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
 }
 

@@ -10,6 +10,9 @@ use std::time::Duration;
 use sea_orm::sqlx::{self, Connection};
 use sea_orm::{DbErr, RuntimeErr};
 
+/// Requests that waited for a pooled connection until they gave up, since the process started.
+pub static ACQUIRE_TIMEOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// How often the probe pings.
 pub const PROBE_EVERY: Duration = Duration::from_millis(200);
 
@@ -63,8 +66,12 @@ impl DatabaseHealth {
     }
 }
 
-/// Whether an error says the database could not be reached, rather than that a statement failed.
+/// Whether an error says the database could not be reached, rather than that a statement failed;
+/// a pool wait that timed out is counted in [`ACQUIRE_TIMEOUTS`].
 pub fn unreachable(error: &DbErr) -> bool {
+    if let DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) = error {
+        ACQUIRE_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
+    }
     match error {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => match &**error {

@@ -25,6 +25,7 @@ pub mod scim;
 pub mod settings;
 pub mod skills;
 
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
@@ -37,6 +38,7 @@ use crate::error::{Error, Result};
 pub struct Store {
     db: DatabaseConnection,
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    statement_seconds: Histogram,
     health: std::sync::Arc<health::DatabaseHealth>,
 }
 
@@ -73,11 +75,14 @@ impl Store {
             }
         });
         let mut db = Database::connect(options).await?;
-        // Counting statements lets tests prove a nested query runs a bounded number of them.
+        // Counting statements lets tests prove a nested query runs a bounded number of them;
+        // their latency goes to /metrics.
         let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        let statement_seconds = Histogram::new(exponential_buckets(0.0001, 2.0, 16));
+        let (counter, latency) = (statements.clone(), statement_seconds.clone());
+        db.set_metric_callback(move |info| {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            latency.observe(info.elapsed.as_secs_f64());
         });
         if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
             // Concurrent writers wait for the lock instead of failing at once, and
@@ -90,7 +95,7 @@ impl Store {
         if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             health::DatabaseHealth::spawn_probe(&health, url.to_owned());
         }
-        Ok(Store { db, statements, health })
+        Ok(Store { db, statements, statement_seconds, health })
     }
 
     /// The store as seen by one viewer: their organisation, their name in the audit trail.
@@ -110,6 +115,32 @@ impl Store {
             }
             sea_orm::DatabaseBackend::Postgres => Ok(()),
             _ => self.db.ping().await,
+        }
+    }
+
+    /// How long statements took, for `/metrics`.
+    pub fn statement_seconds(&self) -> Histogram {
+        self.statement_seconds.clone()
+    }
+
+    /// The pool's connections now, for `/metrics`.
+    pub fn pool_reading(&self) -> crate::telemetry::prometheus::PoolReading {
+        let (size, idle, max) = match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        crate::telemetry::prometheus::PoolReading {
+            in_use: size.saturating_sub(idle),
+            idle,
+            max,
+            acquire_timeouts: health::ACQUIRE_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 

@@ -25,6 +25,7 @@ mod requests;
 mod schema;
 mod scim;
 mod skills;
+mod telemetry;
 mod tenancy;
 mod tenancy_matching;
 mod tenancy_relationships;
