@@ -43,7 +43,7 @@ impl DatabaseHealth {
                 let Some(health) = health.upgrade() else { return };
                 let reachable = match connection.as_mut() {
                     Some(open) => matches!(tokio::time::timeout(PROBE_TIMEOUT, open.ping()).await, Ok(Ok(()))),
-                    None => match tokio::time::timeout(PROBE_TIMEOUT, sqlx::PgConnection::connect(&url)).await {
+                    None => match tokio::time::timeout(PROBE_TIMEOUT, connect(&url)).await {
                         Ok(Ok(open)) => {
                             connection = Some(open);
                             true
@@ -64,6 +64,11 @@ impl DatabaseHealth {
             }
         });
     }
+}
+
+/// A PostgreSQL connection outside the pool, for the probe and the migration lock.
+pub async fn connect(url: &str) -> Result<sqlx::PgConnection, DbErr> {
+    sqlx::PgConnection::connect(url).await.map_err(|error| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error))))
 }
 
 /// Whether an error says the database could not be reached, rather than that a statement failed;

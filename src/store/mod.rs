@@ -42,6 +42,9 @@ pub struct Store {
     health: std::sync::Arc<health::DatabaseHealth>,
 }
 
+/// The PostgreSQL advisory lock migrations run under (any fixed number no other tool uses).
+const MIGRATION_LOCK: i64 = 0x726d_6d69_6772_6174;
+
 /// The longest a request waits for a pooled connection before it is told SERVICE_UNAVAILABLE.
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -90,7 +93,21 @@ impl Store {
             db.execute_unprepared("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")
                 .await?;
         }
-        migration::Migrator::up(&db, None).await?;
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            // Replicas starting together must not run the same migration twice: one at a time.
+            let mut lock = health::connect(url).await?;
+            sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut lock)
+                .await
+                .map_err(|error| sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error))))?;
+            let migrated = migration::Migrator::up(&db, None).await;
+            // Closing the session releases the lock.
+            let _ = sea_orm::sqlx::Connection::close(lock).await;
+            migrated?;
+        } else {
+            migration::Migrator::up(&db, None).await?;
+        }
         let health = std::sync::Arc::new(health::DatabaseHealth::default());
         if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             health::DatabaseHealth::spawn_probe(&health, url.to_owned());

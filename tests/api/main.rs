@@ -21,6 +21,7 @@ mod people;
 mod programs;
 mod records_in_time;
 mod relationships;
+mod replicas;
 mod requests;
 mod schema;
 mod scim;

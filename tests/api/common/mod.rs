@@ -47,7 +47,7 @@ pub(crate) fn unique_name() -> String {
 }
 
 /// A fresh database URL: a new PostgreSQL database, or a new SQLite file.
-async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
+pub(crate) async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
     let name = unique_name();
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
@@ -94,6 +94,14 @@ impl TestApp {
         let router = app.router;
         tokio::spawn(async move { axum::serve(listener, router).await });
         TestApp { address, store: app.store, keys: app.keys, client: reqwest::Client::new(), sqlite_file }
+    }
+
+    /// A service already running at `address` on the database at `url` (another process),
+    /// verifying tokens with [`TEST_SECRET`].
+    pub async fn running_at(address: String, url: &str) -> TestApp {
+        let store = Store::connect(url, 2).await.expect("connect to the service's database");
+        let keys = TokenKeys::hs256(TEST_SECRET.as_bytes(), None, None).expect("keys");
+        TestApp { address, store, keys: std::sync::Arc::new(keys), client: reqwest::Client::new(), sqlite_file: None }
     }
 
     /// A valid token for `org` with `roles` (names as in the token: "ADMIN", ...).
