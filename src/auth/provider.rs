@@ -28,7 +28,8 @@ pub struct ProviderSettings {
     pub min_refetch: Duration,
 }
 
-/// The algorithms a deployment may accept: asymmetric only, never a shared secret.
+/// The algorithms a deployment may accept: asymmetric only, never a shared secret. The first
+/// six are RSA's.
 pub const ASYMMETRIC: [Algorithm; 9] = [
     Algorithm::RS256,
     Algorithm::RS384,
@@ -207,14 +208,7 @@ fn verifying_key(jwk: &Jwk, allowed: &[Algorithm]) -> Option<VerifyingKey> {
         return None;
     }
     let by_type: &[Algorithm] = match &jwk.algorithm {
-        AlgorithmParameters::RSA(_) => &[
-            Algorithm::RS256,
-            Algorithm::RS384,
-            Algorithm::RS512,
-            Algorithm::PS256,
-            Algorithm::PS384,
-            Algorithm::PS512,
-        ],
+        AlgorithmParameters::RSA(_) => &ASYMMETRIC[..6],
         AlgorithmParameters::EllipticCurve(ec) => match ec.curve {
             EllipticCurve::P256 => &[Algorithm::ES256],
             EllipticCurve::P384 => &[Algorithm::ES384],

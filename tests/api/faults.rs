@@ -7,6 +7,7 @@ use reverse_mentoring::auth::{Role, TokenKeys};
 use serde_json::json;
 
 use crate::common::cluster::PgCluster;
+use crate::common::process::ServiceProcess;
 use crate::common::{TEST_SECRET, TestApp};
 
 /// Polls `/readyz` until it answers `status`; returns how long that took.
@@ -68,28 +69,9 @@ async fn postgres_stopped_and_started_again_under_the_running_service() {
 
 #[tokio::test]
 async fn sigterm_finishes_the_request_in_flight_and_refuses_new_ones() {
-    use tokio::process::Command;
-
-    let dir = std::env::temp_dir().join(format!("rm-shutdown-{}", crate::common::unique_name()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-    let address = format!("http://127.0.0.1:{port}");
-    let mut service = Command::new(env!("CARGO_BIN_EXE_reverse-mentoring"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("OIDC_ISSUER")
-        .env("JWT_SECRET", TEST_SECRET)
-        .env("SHUTDOWN_GRACE_SECS", "20")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the service");
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client.get(format!("{address}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the service did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut service = ServiceProcess::start(&[("SHUTDOWN_GRACE_SECS", "20")]);
+    service.ready().await;
+    let (client, address) = (reqwest::Client::new(), service.address.clone());
 
     let keys = TokenKeys::hs256(TEST_SECRET.as_bytes(), None, None).expect("keys");
     let token = keys.issue("acme", "hr", &[Role::Admin], None, chrono::Duration::hours(1)).expect("sign");
@@ -106,9 +88,7 @@ async fn sigterm_finishes_the_request_in_flight_and_refuses_new_ones() {
     parts.unbounded_send(Ok(b"employeeId,name\nE1,Ada\n".to_vec())).expect("first part");
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let pid = service.id().expect("pid").to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill");
-    assert!(killed.success());
+    service.terminate().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let refused = reqwest::Client::new().get(format!("{address}/healthz")).send().await;
     assert!(refused.is_err(), "a new connection after SIGTERM is refused: {refused:?}");
@@ -120,7 +100,5 @@ async fn sigterm_finishes_the_request_in_flight_and_refuses_new_ones() {
     let report: serde_json::Value = response.json().await.expect("report");
     assert_eq!(report["created"], 2, "{report}");
 
-    let exit = tokio::time::timeout(Duration::from_secs(10), service.wait()).await.expect("it exits").expect("wait");
-    assert!(exit.success(), "{exit:?}");
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(service.exits_cleanly().await);
 }

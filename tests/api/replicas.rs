@@ -2,44 +2,11 @@
 //! turns) and written through at once: every acknowledged write is in the final state, every
 //! refused one got CONFLICT, and a mentor's capacity is never exceeded.
 
-use std::time::{Duration, Instant};
-
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
 
+use crate::common::TestApp;
 use crate::common::factories::person;
-use crate::common::{TEST_SECRET, TestApp};
-
-/// Starts the real binary on `url`, on a free port.
-fn replica(url: &str, dir: &std::path::Path) -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-    let child = Command::new(env!("CARGO_BIN_EXE_reverse-mentoring"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .current_dir(dir)
-        .env("DATABASE_URL", url)
-        .env_remove("OIDC_ISSUER")
-        .env("JWT_SECRET", TEST_SECRET)
-        .env("RATE_LIMIT_PER_TOKEN", "0")
-        .env("RATE_LIMIT_PER_ORG", "0")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start a replica");
-    (child, format!("http://127.0.0.1:{port}"))
-}
-
-async fn ready(address: &str) {
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = client.get(format!("{address}/readyz")).send().await
-            && response.status() == 200
-        {
-            return;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "{address} did not become ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use crate::common::process::ServiceProcess;
 
 /// Outcome of one optimistic write: the version it produced, or the error code.
 type Outcome = (String, Result<i64, String>);
@@ -106,13 +73,13 @@ async fn two_replicas_on_one_database_lose_no_acknowledged_write() {
         eprintln!("SKIPPED the two-replica test: it needs PostgreSQL (TEST_DATABASE_URL)");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("rm-replicas-{}", crate::common::unique_name()));
-    std::fs::create_dir_all(&dir).expect("dir");
     // Started together on an empty database: both migrate at once.
-    let (_first, first_address) = replica(&url, &dir);
-    let (_second, second_address) = replica(&url, &dir);
-    ready(&first_address).await;
-    ready(&second_address).await;
+    let settings = [("DATABASE_URL", url.as_str()), ("RATE_LIMIT_PER_TOKEN", "0"), ("RATE_LIMIT_PER_ORG", "0")];
+    let mut first = ServiceProcess::start(&settings);
+    let mut second = ServiceProcess::start(&settings);
+    first.ready().await;
+    second.ready().await;
+    let (first_address, second_address) = (first.address.clone(), second.address.clone());
     let a = TestApp::running_at(first_address, &url).await;
     let b = TestApp::running_at(second_address, &url).await;
 
@@ -202,5 +169,4 @@ async fn two_replicas_on_one_database_lose_no_acknowledged_write() {
     let after = a.as_participant("acme", "J1").gql(&read_meeting, json!({})).await;
     let after = &after.data()["node"];
     check(&outcomes, 1, after["version"].as_i64().expect("version"), after["agenda"].as_str().expect("text"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,7 +2,6 @@
 //! the caller's `traceparent` as their parent, and Prometheus metrics at `/metrics`.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
@@ -11,6 +10,7 @@ use prost::Message;
 use reverse_mentoring::auth::{Role, TokenKeys};
 use serde_json::json;
 
+use crate::common::process::ServiceProcess;
 use crate::common::{TEST_SECRET, TestApp};
 
 /// Receives OTLP/HTTP protobuf exports at `/v1/traces`, as a collector does.
@@ -47,28 +47,10 @@ fn attribute<'a>(span: &'a Span, key: &str) -> Option<&'a str> {
 
 #[tokio::test]
 async fn spans_reach_an_otlp_receiver_as_children_of_the_callers_trace() {
-    use tokio::process::Command;
     let (collector, spans) = receiver().await;
-    let dir = std::env::temp_dir().join(format!("rm-otel-{}", crate::common::unique_name()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-    let address = format!("http://127.0.0.1:{port}");
-    let mut service = Command::new(env!("CARGO_BIN_EXE_reverse-mentoring"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("OIDC_ISSUER")
-        .env("JWT_SECRET", TEST_SECRET)
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &collector)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the service");
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client.get(format!("{address}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the service did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let mut service = ServiceProcess::start(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &collector)]);
+    service.ready().await;
+    let (client, address) = (reqwest::Client::new(), service.address.clone());
     let keys = TokenKeys::hs256(TEST_SECRET.as_bytes(), None, None).expect("keys");
     let token = keys.issue("acme", "analyst-1", &[Role::Admin], None, chrono::Duration::hours(1)).expect("sign");
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -88,10 +70,8 @@ async fn spans_reach_an_otlp_receiver_as_children_of_the_callers_trace() {
     assert_eq!(response.status(), 200);
 
     // Stopping flushes what the exporter still holds.
-    let pid = service.id().expect("pid").to_string();
-    Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill");
-    tokio::time::timeout(Duration::from_secs(10), service.wait()).await.expect("it exits").expect("wait");
-    let _ = std::fs::remove_dir_all(&dir);
+    service.terminate().await;
+    assert!(service.exits_cleanly().await);
 
     let spans = spans.lock().expect("lock").clone();
     let ours: Vec<&Span> = spans.iter().filter(|span| hex(&span.trace_id) == trace_id).collect();

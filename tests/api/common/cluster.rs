@@ -20,12 +20,10 @@ impl PgCluster {
             versions.flatten().map(|version| version.path().join("bin")).find(|bin| bin.join("initdb").is_file())
         });
         let Some(bin) = bin else {
-            assert_ne!(
-                std::env::var("REQUIRE_FAULT_TESTS").as_deref(),
-                Ok("1"),
-                "REQUIRE_FAULT_TESTS=1 but no /usr/lib/postgresql/*/bin/initdb"
+            super::skip_without(
+                "REQUIRE_FAULT_TESTS",
+                "PostgreSQL's server binaries (/usr/lib/postgresql/*/bin/initdb)",
             );
-            eprintln!("SKIPPED a database fault test: PostgreSQL's server binaries are not installed");
             return None;
         };
         let dir = std::env::temp_dir().join(format!("rm-pg-{}-{}", std::process::id(), super::unique_name()));

@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod factories;
+pub mod process;
 pub mod tables;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -39,6 +40,13 @@ impl Drop for TestApp {
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A test whose outside tool is missing skips and says so, unless CI set `required_by=1`: then
+/// it fails, naming `what` is missing and how to get it.
+pub fn skip_without(required_by: &str, what: &str) {
+    assert_ne!(std::env::var(required_by).as_deref(), Ok("1"), "{required_by}=1 but {what}");
+    eprintln!("SKIPPED ({required_by} unset): {what}");
+}
 
 pub(crate) fn unique_name() -> String {
     let nanos =
