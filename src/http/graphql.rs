@@ -197,9 +197,10 @@ pub(super) async fn admit(state: &AppState, headers: &HeaderMap, media: Media) -
         Box::new(error_response(super::status_of(error.code()), media, &error))
     })?;
     if let Err(wait) = state.rate_limits.check(&viewer.org, &viewer.subject) {
-        state.metrics.error("RATE_LIMITED");
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, media, &Error::RateLimited(seconds));
+        let error = Error::RateLimited(seconds);
+        state.metrics.error(error.code());
+        let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, media, &error);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         return Err(Box::new(response));
     }

@@ -89,9 +89,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(scim::routes())
         .route("/metrics", get(health::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_database_down))
+        // Inside the counting, so requests cut off by the timeout are counted as 408s.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), count_request))
         .with_state(state)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         // Enforced where the body is read, so the 413 is a GraphQL error whether the client sent
         // a Content-Length or a chunked body.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))

@@ -1,7 +1,8 @@
 //! Whether the database can be reached, known before a request asks it: a probe on a connection
 //! of its own (outside the pool, so a busy pool never looks like an outage) pings PostgreSQL
 //! every [`PROBE_EVERY`]. While it fails, requests are answered SERVICE_UNAVAILABLE at once
-//! instead of waiting for the pool's acquire timeout, and `/readyz` says 503.
+//! instead of waiting for the pool's acquire timeout, and `/readyz` says 503. Also the lock
+//! replicas take turns under to migrate.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -66,9 +67,23 @@ impl DatabaseHealth {
     }
 }
 
+/// The PostgreSQL advisory lock migrations run under (any fixed number no other tool uses).
+const MIGRATION_LOCK: i64 = 0x726d_6d69_6772_6174;
+
 /// A PostgreSQL connection outside the pool, for the probe and the migration lock.
-pub async fn connect(url: &str) -> Result<sqlx::PgConnection, DbErr> {
-    sqlx::PgConnection::connect(url).await.map_err(|error| DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error))))
+async fn connect(url: &str) -> Result<sqlx::PgConnection, DbErr> {
+    sqlx::PgConnection::connect(url).await.map_err(sqlx_error)
+}
+
+/// A session holding the migration lock, once no other replica holds it; closing it releases it.
+pub async fn lock_migrations(url: &str) -> Result<sqlx::PgConnection, DbErr> {
+    let mut session = connect(url).await?;
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut session).await.map_err(sqlx_error)?;
+    Ok(session)
+}
+
+fn sqlx_error(error: sqlx::Error) -> DbErr {
+    DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error)))
 }
 
 /// Whether an error says the database could not be reached, rather than that a statement failed;

@@ -42,9 +42,6 @@ pub struct Store {
     health: std::sync::Arc<health::DatabaseHealth>,
 }
 
-/// The PostgreSQL advisory lock migrations run under (any fixed number no other tool uses).
-const MIGRATION_LOCK: i64 = 0x726d_6d69_6772_6174;
-
 /// The longest a request waits for a pooled connection before it is told SERVICE_UNAVAILABLE.
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -95,12 +92,7 @@ impl Store {
         }
         if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             // Replicas starting together must not run the same migration twice: one at a time.
-            let mut lock = health::connect(url).await?;
-            sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
-                .bind(MIGRATION_LOCK)
-                .execute(&mut lock)
-                .await
-                .map_err(|error| sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(std::sync::Arc::new(error))))?;
+            let lock = health::lock_migrations(url).await?;
             let migrated = migration::Migrator::up(&db, None).await;
             // Closing the session releases the lock.
             let _ = sea_orm::sqlx::Connection::close(lock).await;

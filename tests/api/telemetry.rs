@@ -115,7 +115,7 @@ fn names(spans: &[&Span]) -> Vec<String> {
 
 #[tokio::test]
 async fn metrics_count_requests_operations_errors_and_the_pool() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|config| config.request_timeout = std::time::Duration::from_secs(1)).await;
     let admin = app.as_admin("acme");
     admin.create_program("Counted").await;
     let query = "query ProgramsPage { programs(first: 5) { nodes { name } } }";
@@ -124,6 +124,20 @@ async fn metrics_count_requests_operations_errors_and_the_pool() {
     let (status, _) = app.post_graphql(None, query, json!({})).await;
     assert_eq!(status, 401);
 
+    // An upload that stalls past the request timeout is cut off, and still counted.
+    let (stalled, body) = futures::channel::mpsc::unbounded::<Result<Vec<u8>, std::io::Error>>();
+    stalled.unbounded_send(Ok(b"employeeId,name\n".to_vec())).expect("first part");
+    let cut_off = reqwest::Client::new()
+        .post(format!("{}/imports/people", app.address))
+        .bearer_auth(app.token("acme", &["ADMIN"]))
+        .header("content-type", "text/csv")
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(cut_off.status(), 408);
+    drop(stalled);
+
     let (status, text) = app.get("/metrics").await;
     assert_eq!(status, 200);
     for line in [
@@ -131,6 +145,7 @@ async fn metrics_count_requests_operations_errors_and_the_pool() {
         "api_errors_total{code=\"UNAUTHENTICATED\"} 1",
         "http_request_duration_seconds_count{route=\"/graphql\",status=\"401\"} 1",
         "db_pool_max_connections 5",
+        "http_request_duration_seconds_count{route=\"/imports/people\",status=\"408\"} 1",
     ] {
         assert!(text.contains(line), "{line} in:\n{text}");
     }
