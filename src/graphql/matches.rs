@@ -157,12 +157,14 @@ impl Match {
     }
 }
 
-/// Loads, in one batch per relation, what the selection under `node` will ask of these matches.
+/// Loads, in one batch per relation, what the selections of a match (`edges { node }` and
+/// `nodes` of a connection, or a single match) will ask of these matches.
 ///
 /// Fields resolve item by item, and the runtime's cooperative scheduling can split one level's
 /// DataLoader keys into several batches on a large page; fetching the page's relations here up
 /// front keeps the statement count independent of the page size.
-pub async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[matched_pair::Model]) -> Result<()> {
+pub async fn prefetch(ctx: &Context<'_>, selections: &[Lookahead<'_>], rows: &[matched_pair::Model]) -> Result<()> {
+    let node = Selected(selections);
     let loaders = ctx.data_unchecked::<Loaders>();
     let mut people: Vec<i64> = Vec::new();
     let mut skill_owners: Vec<i64> = Vec::new();
@@ -198,6 +200,28 @@ pub async fn prefetch(ctx: &Context<'_>, node: Lookahead<'_>, rows: &[matched_pa
     skills.extend(entries.values().flatten().map(|entry| entry.skill_id));
     loaders.load_many(skills.into_iter().map(SkillId)).await?;
     Ok(())
+}
+
+/// Several selections of the same object, asked as one: a field exists when any selects it.
+struct Selected<'a, 'b>(&'a [Lookahead<'b>]);
+
+impl Selected<'_, '_> {
+    fn field(&self, name: &str) -> SelectedField<'_> {
+        SelectedField(self.0.iter().map(|selection| selection.field(name)).collect())
+    }
+}
+
+/// A field under [`Selected`].
+struct SelectedField<'a>(Vec<Lookahead<'a>>);
+
+impl SelectedField<'_> {
+    fn field(&self, name: &str) -> SelectedField<'_> {
+        SelectedField(self.0.iter().map(|selection| selection.field(name)).collect())
+    }
+
+    fn exists(&self) -> bool {
+        self.0.iter().any(Lookahead::exists)
+    }
 }
 
 async fn require_records(ctx: &Context<'_>, pair: &matched_pair::Model) -> Result<()> {

@@ -75,7 +75,7 @@ impl ViewerInfo {
     async fn matches(&self, ctx: &Context<'_>) -> Result<Vec<Match>> {
         let Some(person) = access::participant_person(ctx).await? else { return Ok(Vec::new()) };
         let rows = access::scoped(ctx).relationships_of(person).await?;
-        super::matches::prefetch(ctx, ctx.look_ahead(), &rows).await?;
+        super::matches::prefetch(ctx, &[ctx.look_ahead()], &rows).await?;
         Ok(rows.into_iter().map(Match).collect())
     }
     /// What needs the viewer's attention: no meeting for a month, learnings to confirm, feedback due.

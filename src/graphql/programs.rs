@@ -121,7 +121,9 @@ impl Program {
         let person = participant_scope(ctx, "reading matches").await?;
         let request = PageArgs { after, before, first, last }.request(ctx, Kind::Match)?;
         let page = access::scoped(ctx).matches(self.0.id, status.map(Into::into), person, request).await?;
-        super::matches::prefetch(ctx, ctx.look_ahead().field("edges").field("node"), &page.items).await?;
+        let selection = ctx.look_ahead();
+        let nodes = [selection.field("edges").field("node"), selection.field("nodes")];
+        super::matches::prefetch(ctx, &nodes, &page.items).await?;
         Ok(connection(page, Kind::Match, |row| row.id, Match))
     }
     /// Self-service requests; participants see only those they sent or received.

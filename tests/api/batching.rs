@@ -1,5 +1,6 @@
 //! No N+1: the nested program -> matches -> people, skills, meetings, learnings, feedback query
-//! runs the same small number of SQL statements for 50 matches as for 500 (DataLoaders).
+//! runs the same small number of SQL statements for 50 matches as for 500 (DataLoaders), whether
+//! the matches are selected as `edges { node }` or as `nodes`.
 
 use serde_json::json;
 
@@ -8,17 +9,32 @@ use crate::common::TestApp;
 #[path = "../../benches/support/mod.rs"]
 mod support;
 
-const NESTED: &str = "query($p: ID!) { program(id: $p) { name matches(first: 500) { edges { node {
-    status score
+/// What the dashboard asks of each match.
+const MATCH: &str = "status score
     mentor { name skills { level skill { name } } }
     mentee { name skills { level skill { name } } }
     meetings { heldAt minutes format }
     meetingStats { count totalMinutes }
     learnings { confirmed skill { name } learner { name } }
-    feedback { satisfaction respondent { name } } } } } } }";
+    feedback { satisfaction respondent { name } }";
+
+/// The dashboard query, its matches selected as `edges { node }` or as `nodes`.
+fn nested(shape: Shape) -> String {
+    let selection = match shape {
+        Shape::Edges => format!("edges {{ node {{ {MATCH} }} }}"),
+        Shape::Nodes => format!("nodes {{ {MATCH} }}"),
+    };
+    format!("query($p: ID!) {{ program(id: $p) {{ name matches(first: 500) {{ {selection} }} }} }}")
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Edges,
+    Nodes,
+}
 
 /// Runs the nested query as a coordinator; returns the statements it took and the matches it returned.
-async fn statements_for(count: usize) -> (u64, usize) {
+async fn statements_for(count: usize, shape: Shape) -> (u64, usize) {
     // 500 matches with all their records cost ~73,500: this test is about statements, not limits.
     let app = TestApp::spawn_with(|config| {
         config.max_page_size = 500;
@@ -28,22 +44,34 @@ async fn statements_for(count: usize) -> (u64, usize) {
     let program = support::seed_matches(app.store.connection(), count).await;
     let coordinator = app.as_coordinator("acme");
     let before = app.store.statements_run();
-    let response = coordinator.gql(NESTED, json!({ "p": program })).await;
+    let response = coordinator.gql(&nested(shape), json!({ "p": program })).await;
     let statements = app.store.statements_run() - before;
-    let edges = response.data()["program"]["matches"]["edges"].as_array().expect("edges").clone();
-    let first = &edges[0]["node"];
+    let matches = &response.data()["program"]["matches"];
+    let nodes: Vec<serde_json::Value> = match shape {
+        Shape::Edges => matches["edges"].as_array().expect("edges").iter().map(|edge| edge["node"].clone()).collect(),
+        Shape::Nodes => matches["nodes"].as_array().expect("nodes").clone(),
+    };
+    let first = &nodes[0];
     assert_eq!(first["meetingStats"], json!({ "count": 2, "totalMinutes": 60 }));
     assert_eq!(first["mentor"]["skills"].as_array().map(Vec::len), Some(2));
     assert_eq!(first["learnings"][0]["skill"]["name"], "Skill 0");
     assert_eq!(first["feedback"][0]["satisfaction"], 4);
-    (statements, edges.len())
+    (statements, nodes.len())
 }
 
 #[tokio::test]
 async fn the_nested_program_query_runs_the_same_few_statements_for_50_and_500_matches() {
-    let (small, small_rows) = statements_for(50).await;
-    let (large, large_rows) = statements_for(500).await;
+    let (small, small_rows) = statements_for(50, Shape::Edges).await;
+    let (large, large_rows) = statements_for(500, Shape::Edges).await;
     assert_eq!((small_rows, large_rows), (50, 500));
     assert_eq!(small, large, "statements must not grow with the number of matches");
     assert!(large <= 15, "{large} statements for one nested query");
+}
+
+#[tokio::test]
+async fn nodes_are_fetched_up_front_like_edges() {
+    let (edges, _) = statements_for(500, Shape::Edges).await;
+    let (nodes, rows) = statements_for(500, Shape::Nodes).await;
+    assert_eq!(rows, 500);
+    assert_eq!(nodes, edges, "`nodes` runs the statements `edges {{ node }}` runs");
 }
