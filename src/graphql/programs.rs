@@ -107,20 +107,30 @@ impl Program {
         let page = access::scoped(ctx).enrollments(&filter, request).await?;
         Ok(connection(page, Kind::Enrollment, |row| row.id, Enrollment))
     }
-    /// The program's matches; participants see only their own.
+    /// The program's matches, of one `status` or of any of `statuses` (a dashboard's ACTIVE and
+    /// COMPLETED); participants see only their own.
     #[allow(clippy::too_many_arguments)]
     async fn matches(
         &self,
         ctx: &Context<'_>,
         status: Option<MatchStatus>,
+        statuses: Option<Vec<MatchStatus>>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<IdConnection<Match>> {
+        let statuses: Vec<_> = match (status, statuses) {
+            (Some(_), Some(_)) => return Err(Error::BadInput("give status or statuses, not both".into())),
+            (Some(status), None) => vec![status.into()],
+            (None, Some(statuses)) if statuses.is_empty() => {
+                return Err(Error::BadInput("statuses: name at least one status, or leave it out".into()));
+            }
+            (None, statuses) => statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
+        };
         let person = participant_scope(ctx, "reading matches").await?;
         let request = PageArgs { after, before, first, last }.request(ctx, Kind::Match)?;
-        let page = access::scoped(ctx).matches(self.0.id, status.map(Into::into), person, request).await?;
+        let page = access::scoped(ctx).matches(self.0.id, &statuses, person, request).await?;
         let selection = ctx.look_ahead();
         let nodes = [selection.field("edges").field("node"), selection.field("nodes")];
         super::matches::prefetch(ctx, &nodes, &page.items).await?;

@@ -313,19 +313,19 @@ impl Scoped<'_> {
         self.match_in(self.db, id).await
     }
 
-    /// Matches of a program, optionally one status and/or one participant's.
+    /// Matches of a program, of any of `statuses` (all when empty), optionally one participant's.
     pub async fn matches(
         &self,
         program_id: i64,
-        status: Option<MatchStatus>,
+        statuses: &[MatchStatus],
         person_id: Option<i64>,
         request: PageRequest,
     ) -> Result<Page<matched_pair::Model>> {
         let mut select = matched_pair::Entity::find()
             .filter(matched_pair::Column::OrgId.eq(self.org))
             .filter(matched_pair::Column::ProgramId.eq(program_id));
-        if let Some(status) = status {
-            select = select.filter(matched_pair::Column::Status.eq(status.as_str()));
+        if !statuses.is_empty() {
+            select = select.filter(matched_pair::Column::Status.is_in(statuses.iter().map(|status| status.as_str())));
         }
         if let Some(person) = person_id {
             // Participants see relationships; proposals stay with coordinators until approved.

@@ -132,6 +132,45 @@ async fn proposals_are_optimal_explained_and_stored_only_without_a_dry_run() {
 }
 
 #[tokio::test]
+async fn a_dashboard_lists_the_matches_of_several_statuses_at_once() {
+    let app = TestApp::spawn().await;
+    let world = world(&app, json!({}), 1).await;
+    let coordinator = app.as_coordinator("acme");
+    let run = coordinator.gql(PROPOSE, json!({ "p": world.program })).await;
+    let proposals = run.data()["proposeMatches"]["proposals"].as_array().expect("proposals").clone();
+    assert_eq!(proposals.len(), 3);
+    let approve = "mutation($id: ID!) { approveMatch(id: $id) { status } }";
+    coordinator.gql(approve, json!({ "id": proposals[0]["match"]["id"] })).await.data();
+    let decline = "mutation($id: ID!) { declineMatch(id: $id) { status } }";
+    coordinator.gql(decline, json!({ "id": proposals[1]["match"]["id"] })).await.data();
+
+    let listed = |filter: &'static str| {
+        let query = format!("query($p: ID!) {{ program(id: $p) {{ matches({filter}) {{ nodes {{ status }} }} }} }}");
+        let coordinator = &coordinator;
+        let program = world.program.clone();
+        async move {
+            let answer = coordinator.gql(&query, json!({ "p": program })).await;
+            let mut statuses: Vec<String> = answer.data()["program"]["matches"]["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .filter_map(|node| node["status"].as_str().map(str::to_owned))
+                .collect();
+            statuses.sort();
+            statuses
+        }
+    };
+    assert_eq!(listed("statuses: [ACTIVE, PROPOSED]").await, ["ACTIVE", "PROPOSED"]);
+    assert_eq!(listed("status: DECLINED").await, ["DECLINED"]);
+    assert_eq!(listed("statuses: [COMPLETED, ENDED_EARLY]").await, Vec::<String>::new());
+    assert_eq!(listed("first: 10").await, ["ACTIVE", "DECLINED", "PROPOSED"]);
+    let both = "query($p: ID!) { program(id: $p) { matches(status: ACTIVE, statuses: [PROPOSED]) { nodes { id } } } }";
+    coordinator.gql(both, json!({ "p": world.program })).await.assert_error("BAD_USER_INPUT", "status or statuses");
+    let none = "query($p: ID!) { program(id: $p) { matches(statuses: []) { nodes { id } } } }";
+    coordinator.gql(none, json!({ "p": world.program })).await.assert_error("BAD_USER_INPUT", "at least one status");
+}
+
+#[tokio::test]
 async fn approving_starts_the_relationship_and_a_rerun_keeps_it_and_skips_declined_pairs() {
     let app = TestApp::spawn().await;
     let world = world(&app, json!({}), 1).await;
