@@ -6,6 +6,7 @@
 #
 #   scripts/load.sh                       # PostgreSQL at 127.0.0.1:5432, 8 connections, 20 s each
 #   CONNECTIONS=16 DURATION=30 PG_ADMIN_URL=postgres://... scripts/load.sh
+#   BIN=/tmp/other-build/reverse-mentoring scripts/load.sh   # another build, side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +18,10 @@ PORT="${PORT:-18490}"
 DB=rm_load
 
 npm ci --prefix scripts/load --no-audit --no-fund --loglevel=error
-cargo build --release --quiet --bin reverse-mentoring
-BIN="$CARGO_TARGET_DIR/release/reverse-mentoring"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet --bin reverse-mentoring
+  BIN="$CARGO_TARGET_DIR/release/reverse-mentoring"
+fi
 
 psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 URL="${PG_ADMIN_URL%/*}/$DB"

@@ -61,6 +61,8 @@ pub struct Config {
     pub persisted_query_manifest: Option<PathBuf>,
     /// What a GraphQL document may cost and contain before it runs.
     pub query_limits: crate::graphql::QueryLimits,
+    /// Whether spans are exported (OTLP): resolver spans are only made then.
+    pub export_traces: bool,
 }
 
 /// The embedded default database: a SQLite file in the working directory.
@@ -86,6 +88,7 @@ impl Config {
             rate_limit_per_org: 6_000,
             persisted_query_manifest: None,
             query_limits: crate::graphql::QueryLimits::default(),
+            export_traces: false,
         }
     }
 }

@@ -310,6 +310,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.cors_allowed_origins = args.cors_allowed_origins;
     config.max_query_depth = args.max_query_depth;
     config.persisted_query_manifest = args.persisted_queries_manifest;
+    config.export_traces = reverse_mentoring::telemetry::traces_configured();
     config.rate_limit_per_token = args.rate_limit_per_token;
     config.rate_limit_per_org = args.rate_limit_per_org;
     config.query_limits = reverse_mentoring::graphql::QueryLimits {

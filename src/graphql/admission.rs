@@ -110,8 +110,9 @@ impl Admission {
 
     /// Refuses a request over a limit, or carrying a string that cannot be stored, with
     /// BAD_USER_INPUT naming the limit or the field. A document that does not parse is left to
-    /// async-graphql, which reports where.
-    pub fn check(&self, query: &str, operation_name: Option<&str>, variables: &Variables) -> Result<()> {
+    /// async-graphql, which reports where. Otherwise gives the name of the operation that will
+    /// run, when it has one (the document's only named operation when the request names none).
+    pub fn check(&self, query: &str, operation_name: Option<&str>, variables: &Variables) -> Result<Option<String>> {
         for (name, value) in variables.iter() {
             refuse_control_chars_const(&format!("variables.{name}"), value)?;
         }
@@ -119,7 +120,7 @@ impl Admission {
         if tokens > self.limits.max_tokens {
             return Err(over("tokens", self.limits.max_tokens as u64, "more"));
         }
-        let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(()) };
+        let Ok(document) = async_graphql::parser::parse_query(query) else { return Ok(None) };
         let mut census = Census { int_arguments: &self.int_arguments, variables, aliases: 0, directives: 0 };
         census.document(&document)?;
         if census.aliases > self.limits.max_aliases {
@@ -128,7 +129,7 @@ impl Admission {
         if census.directives > self.limits.max_directives {
             return Err(over("directives", self.limits.max_directives as u64, &census.directives.to_string()));
         }
-        let Some(operation) = pick_operation(&document, operation_name) else { return Ok(()) };
+        let Some(operation) = pick_operation(&document, operation_name) else { return Ok(None) };
         let mut pricer =
             Pricer { admission: self, document: &document, variables, memo: HashMap::new(), visiting: Vec::new() };
         let tally = pricer.selection_set(&operation.selection_set.node)?;
@@ -149,7 +150,11 @@ impl Admission {
         if tally.cost > limits.max_cost {
             return Err(over("query cost (fields, times page sizes)", limits.max_cost, &tally.cost.to_string()));
         }
-        Ok(())
+        let only_named = match &document.operations {
+            DocumentOperations::Multiple(operations) if operations.len() == 1 => operations.keys().next(),
+            _ => None,
+        };
+        Ok(operation_name.map(str::to_owned).or_else(|| only_named.map(ToString::to_string)))
     }
 }
 
@@ -468,8 +473,17 @@ mod tests {
         Admission::new(SDL, QueryLimits::default(), 20)
     }
 
-    fn check(query: &str) -> Result<()> {
+    fn check(query: &str) -> Result<Option<String>> {
         admission().check(query, None, &Variables::default())
+    }
+
+    #[test]
+    fn the_operation_that_will_run_is_named() {
+        assert_eq!(check("query Mine { viewer { org } }").unwrap().as_deref(), Some("Mine"));
+        assert_eq!(check("{ viewer { org } }").unwrap(), None);
+        let two = "query A { viewer { org } } query B { viewer { org } }";
+        assert_eq!(admission().check(two, Some("B"), &Variables::default()).unwrap().as_deref(), Some("B"));
+        assert_eq!(check(two).unwrap(), None, "async-graphql refuses it: no name to report");
     }
 
     fn refused(query: &str, words: &str) {

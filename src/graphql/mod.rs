@@ -22,7 +22,7 @@ mod requests;
 mod rules;
 mod scim;
 mod skills;
-pub mod spans;
+mod spans;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -68,24 +68,19 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits; the store and config travel as schema data.
 pub fn build_schema(store: Store, config: &Config) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<node::Node>()
         .limit_depth(config.max_query_depth)
-        .limit_complexity(usize::try_from(config.query_limits.max_cost).unwrap_or(usize::MAX))
-        .extension(spans::RootFieldSpans)
-        .data(store)
-        .data(config.clone())
-        .finish()
+        .limit_complexity(usize::try_from(config.query_limits.max_cost).unwrap_or(usize::MAX));
+    // An extension sits in the path of every field: only worth it when the spans go somewhere.
+    let builder = if config.export_traces { builder.extension(spans::RootFieldSpans) } else { builder };
+    builder.data(store).data(config.clone()).finish()
 }
 
-/// Per-request data: the viewer, their org-bound loaders, a slot for their own person and one
-/// for the operation's name.
-pub fn request_data(
-    store: &Store,
-    viewer: Viewer,
-) -> (Viewer, loaders::Loaders, access::OwnPerson, spans::OperationName) {
+/// Per-request data: the viewer, their org-bound loaders and a slot for their own person.
+pub fn request_data(store: &Store, viewer: Viewer) -> (Viewer, loaders::Loaders, access::OwnPerson) {
     let loaders = loaders::for_org(store.clone(), viewer.org.clone());
-    (viewer, loaders, access::OwnPerson::new(), spans::OperationName::default())
+    (viewer, loaders, access::OwnPerson::new())
 }
 
 /// The admission check for this schema and configuration.

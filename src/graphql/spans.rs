@@ -1,28 +1,12 @@
 //! A trace span for each root field (`Query.programs`, `Mutation.pairManually`): the resolvers
 //! that reach the database. The statements they run, directly or through a loader batch, are
-//! its children. Nested fields get none: a dashboard resolves tens of thousands of them. Also
-//! the operation's name when the client sent none beside a document with one named operation,
-//! for the request's span and metrics.
+//! its children. Nested fields get none: a dashboard resolves tens of thousands of them.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextResolve, ResolveInfo,
-};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
-use async_graphql::{ServerResult, Value, Variables};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
+use async_graphql::{ServerResult, Value};
 use tracing::Instrument;
-
-/// A request's slot for the name of its document's only operation, filled while parsing.
-#[derive(Clone, Default)]
-pub struct OperationName(Arc<OnceLock<String>>);
-
-impl OperationName {
-    /// The name, once the document is parsed and has exactly one named operation.
-    pub fn get(&self) -> Option<&str> {
-        self.0.get().map(String::as_str)
-    }
-}
 
 /// Installs [`RootFieldSpan`] on a schema.
 pub struct RootFieldSpans;
@@ -38,24 +22,6 @@ struct RootFieldSpan;
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for RootFieldSpan {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let (DocumentOperations::Multiple(operations), Some(slot)) =
-            (&document.operations, ctx.data_opt::<OperationName>())
-            && operations.len() == 1
-            && let Some(name) = operations.keys().next()
-        {
-            let _ = slot.0.set(name.to_string());
-        }
-        Ok(document)
-    }
-
     async fn resolve(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -120,8 +120,10 @@ async fn execute(state: &AppState, viewer: Viewer, mut request: async_graphql::R
         }
         Err(error) => return error_response(media.request_error(), media, &error),
     }
-    if let Err(error) = state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
-        return error_response(media.request_error(), media, &error);
+    match state.admission.check(&request.query, request.operation_name.as_deref(), &request.variables) {
+        // Naming the document's only operation selects the same one; spans and metrics use it.
+        Ok(named) => request.operation_name = request.operation_name.take().or(named),
+        Err(error) => return error_response(media.request_error(), media, &error),
     }
     let response = match run_for(state, viewer, request).await {
         Ok(response) => response,
@@ -160,21 +162,19 @@ pub(super) async fn run_for(
     let started = std::time::Instant::now();
     let span = tracing::Span::current();
     span.record("org", viewer.org.as_str());
-    let given = request.operation_name.clone();
+    let operation = request.operation_name.clone();
     // Departures whose last day went by take effect before anything reads the org's records.
     if let Err(error) = state.store.scoped(&viewer.org, "system").apply_due_departures().await {
         tracing::error!(?error, "applying due departures failed");
-        state.metrics.operation(given.as_deref(), started.elapsed().as_secs_f64(), [error.code()].into_iter());
+        state.metrics.operation(operation.as_deref(), started.elapsed().as_secs_f64(), [error.code()].into_iter());
         return Err(error);
     }
-    let (viewer, loaders, own_person, named) = request_data(&state.store, viewer);
-    let request = request.data(viewer).data(loaders).data(own_person).data(named.clone());
-    let mut response = state.schema.execute(request).await;
+    let (viewer, loaders, own_person) = request_data(&state.store, viewer);
+    let mut response = state.schema.execute(request.data(viewer).data(loaders).data(own_person)).await;
     for error in &mut response.errors {
         label_request_error(error);
     }
-    let operation = given.as_deref().or(named.get());
-    if let Some(name) = operation {
+    if let Some(name) = &operation {
         span.record("graphql.operation.name", name);
         crate::telemetry::rename(&span, format!("graphql {name}"));
     }
@@ -182,7 +182,7 @@ pub(super) async fn run_for(
         async_graphql::Value::String(code) => Some(code.as_str()),
         _ => None,
     });
-    state.metrics.operation(operation, started.elapsed().as_secs_f64(), codes);
+    state.metrics.operation(operation.as_deref(), started.elapsed().as_secs_f64(), codes);
     Ok(response)
 }
 

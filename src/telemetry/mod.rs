@@ -44,24 +44,28 @@ pub fn traces_configured() -> bool {
 /// (or `..._TRACES_ENDPOINT`) set, spans also go to that OTLP/HTTP endpoint, and W3C
 /// `traceparent` headers of incoming requests are honoured.
 pub fn init(json: bool) -> Result<Telemetry, String> {
-    let traces = if traces_configured() { Some(exporter()?) } else { None };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sea_orm=warn,sqlx=warn,tower_http=info"));
     let logs = tracing_subscriber::fmt::layer().with_target(false);
-    let logs: Box<dyn Layer<Registry> + Send + Sync> = if json {
-        logs.json().flatten_event(true).with_current_span(true).with_filter(filter).boxed()
-    } else {
-        logs.with_filter(filter).boxed()
-    };
-    let spans = traces.as_ref().map(|provider| {
-        opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
-        tracing_opentelemetry::layer()
-            .with_tracer(provider.tracer("reverse-mentoring"))
-            // Spans only: log events can carry what a trace must not (values in error details).
-            .with_filter(filter_fn(|metadata| metadata.is_span() && *metadata.level() <= Level::INFO))
-    });
-    tracing_subscriber::registry().with(logs).with(spans).try_init().map_err(|error| error.to_string())?;
-    Ok(Telemetry { traces })
+    let logs: Box<dyn Layer<Registry> + Send + Sync> =
+        if json { logs.json().flatten_event(true).with_current_span(true).boxed() } else { logs.boxed() };
+    if !traces_configured() {
+        // One global filter: spans nobody records (one per SQL statement) are never created.
+        tracing_subscriber::registry().with(logs.with_filter(filter)).try_init().map_err(|error| error.to_string())?;
+        return Ok(Telemetry { traces: None });
+    }
+    let provider = exporter()?;
+    opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
+    let spans = tracing_opentelemetry::layer()
+        .with_tracer(provider.tracer("reverse-mentoring"))
+        // Spans only: log events can carry what a trace must not (values in error details).
+        .with_filter(filter_fn(|metadata| metadata.is_span() && *metadata.level() <= Level::INFO));
+    tracing_subscriber::registry()
+        .with(logs.with_filter(filter))
+        .with(spans)
+        .try_init()
+        .map_err(|error| error.to_string())?;
+    Ok(Telemetry { traces: Some(provider) })
 }
 
 /// The OTLP/HTTP (protobuf) exporter; the endpoint and headers come from the standard
