@@ -50,7 +50,7 @@ pub fn init(json: bool) -> Result<Telemetry, String> {
     let logs: Box<dyn Layer<Registry> + Send + Sync> =
         if json { logs.json().flatten_event(true).with_current_span(true).boxed() } else { logs.boxed() };
     if !traces_configured() {
-        // One global filter: spans nobody records (one per SQL statement) are never created.
+        // The log layer alone: spans it filters out (one per SQL statement) are never created.
         tracing_subscriber::registry().with(logs.with_filter(filter)).try_init().map_err(|error| error.to_string())?;
         return Ok(Telemetry { traces: None });
     }
