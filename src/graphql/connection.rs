@@ -27,11 +27,18 @@ pub type IdConnection<T> = Connection<String, T, EmptyFields, EmptyFields>;
 impl PageArgs {
     /// Checks sizes against the server's limits and that cursors come from a connection of `kind`.
     pub fn request(&self, ctx: &Context<'_>, kind: Kind) -> Result<PageRequest> {
+        self.request_up_to(ctx, kind, 0)
+    }
+
+    /// Like [`PageArgs::request`], for a connection a dashboard reads whole: its pages may hold
+    /// up to `field_max` rows (or `MAX_PAGE_SIZE`, if larger); the complexity limit still applies.
+    pub fn request_up_to(&self, ctx: &Context<'_>, kind: Kind, field_max: u64) -> Result<PageRequest> {
         let config = ctx.data_unchecked::<Config>();
+        let max = config.max_page_size.max(field_max);
         let size = |name: &str, value: Option<i32>| -> Result<Option<u64>> {
             match value {
                 Some(value) if value < 0 => {
-                    Err(crate::error::Error::BadInput(format!("{name} must be between 0 and {}", config.max_page_size)))
+                    Err(crate::error::Error::BadInput(format!("{name} must be between 0 and {max}")))
                 }
                 Some(value) => Ok(Some(value as u64)),
                 None => Ok(None),
@@ -43,7 +50,7 @@ impl PageArgs {
             first: size("first", self.first)?,
             last: size("last", self.last)?,
         }
-        .checked(config.default_page_size, config.max_page_size)
+        .checked(config.default_page_size, max)
     }
 }
 

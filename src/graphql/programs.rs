@@ -22,6 +22,9 @@ use crate::store::enrollments::EnrollmentFilter;
 use crate::store::entity::program;
 use crate::store::programs::{Lifecycle, objective_of, rules_of};
 
+/// Most matches one page of `Program.matches` may hold: a coordinator's program page in one request.
+const PROGRAM_PAGE: u64 = 500;
+
 /// A reverse-mentoring program.
 pub struct Program(pub program::Model);
 
@@ -108,7 +111,8 @@ impl Program {
         Ok(connection(page, Kind::Enrollment, |row| row.id, Enrollment))
     }
     /// The program's matches, of one `status` or of any of `statuses` (a dashboard's ACTIVE and
-    /// COMPLETED); participants see only their own.
+    /// COMPLETED); participants see only their own. A page may hold up to 500 (a program page
+    /// reads them whole), within the query's cost limit.
     #[allow(clippy::too_many_arguments)]
     async fn matches(
         &self,
@@ -129,7 +133,7 @@ impl Program {
             (None, statuses) => statuses.unwrap_or_default().into_iter().map(Into::into).collect(),
         };
         let person = participant_scope(ctx, "reading matches").await?;
-        let request = PageArgs { after, before, first, last }.request(ctx, Kind::Match)?;
+        let request = PageArgs { after, before, first, last }.request_up_to(ctx, Kind::Match, PROGRAM_PAGE)?;
         let page = access::scoped(ctx).matches(self.0.id, &statuses, person, request).await?;
         let selection = ctx.look_ahead();
         let nodes = [selection.field("edges").field("node"), selection.field("nodes")];

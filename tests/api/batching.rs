@@ -75,3 +75,18 @@ async fn nodes_are_fetched_up_front_like_edges() {
     assert_eq!(rows, 500);
     assert_eq!(nodes, edges, "`nodes` runs the statements `edges {{ node }}` runs");
 }
+
+#[tokio::test]
+async fn a_program_page_reads_500_matches_in_one_request_with_default_limits() {
+    let app = TestApp::spawn().await;
+    let program = support::seed_matches(app.store.connection(), 500).await;
+    let coordinator = app.as_coordinator("acme");
+    let page = "query($p: ID!, $n: Int!) { program(id: $p) { matches(first: $n) { nodes { status mentor { name } } pageInfo { hasNextPage } } } }";
+    let whole = coordinator.gql(page, json!({ "p": program, "n": 500 })).await;
+    let matches = &whole.data()["program"]["matches"];
+    assert_eq!(matches["nodes"].as_array().map(Vec::len), Some(500));
+    assert_eq!(matches["pageInfo"]["hasNextPage"], false);
+    coordinator.gql(page, json!({ "p": program, "n": 501 })).await.assert_error("BAD_USER_INPUT", "between 0 and 500");
+    let people = "{ people(first: 101) { nodes { name } } }";
+    coordinator.gql(people, json!({})).await.assert_error("BAD_USER_INPUT", "between 0 and 100");
+}
