@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::Change;
-use super::entity::{enrollment, feedback, learning, matched_pair, meeting, person, program, skill};
+use super::entity::{enrollment, feedback, learning, meeting, person, program, skill};
 use super::{Scoped, now, today};
 use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
 use crate::domain::history::{
@@ -203,31 +203,17 @@ impl Scoped<'_> {
         let planned = past
             .planned_end_on
             .unwrap_or_else(|| relationship::planned_end(past.started_on, program.relationship_months));
-        let pair_row = matched_pair::ActiveModel {
-            org_id: Set(self.org.to_owned()),
-            program_id: Set(program.id),
-            mentor_enrollment_id: Set(enrolled[0]),
-            mentee_enrollment_id: Set(enrolled[1]),
-            mentor_person_id: Set(mentor.id),
-            mentee_person_id: Set(mentee.id),
-            status: Set(outcome.status.as_str().to_owned()),
-            source: Set(MatchSource::Imported.as_str().to_owned()),
-            score: Set(0),
-            explanation: Set(serde_json::to_string(&explanation).map_err(|error| Error::Internal(error.to_string()))?),
-            overridden_rules: Set("[]".into()),
-            started_on: Set(Some(past.started_on)),
-            planned_end_on: Set(Some(planned)),
-            ended_on: Set(past.ended_on),
-            end_reason: Set(outcome.end_reason.map(|reason| reason.as_str().to_owned())),
-            end_note: Set(past.ended_on.map(|_| "imported".to_owned())),
-            pair_objectives: Set("[]".into()),
-            version: Set(1),
-            created_at: Set(now()),
-            updated_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        // The same row every new match is, then the outcome the earlier program recorded.
+        let person_of = HashMap::from([(enrolled[0], mentor.id), (enrolled[1], mentee.id)]);
+        let mut pair_row =
+            self.new_match(program, (enrolled[0], enrolled[1]), &person_of, &explanation, MatchSource::Imported, &[])?;
+        pair_row.status = Set(outcome.status.as_str().to_owned());
+        pair_row.started_on = Set(Some(past.started_on));
+        pair_row.planned_end_on = Set(Some(planned));
+        pair_row.ended_on = Set(past.ended_on);
+        pair_row.end_reason = Set(outcome.end_reason.map(|reason| reason.as_str().to_owned()));
+        pair_row.end_note = Set(past.ended_on.map(|_| "imported".to_owned()));
+        let pair_row = pair_row.insert(txn).await?;
         report.relationships += 1;
         for draft in &meetings {
             let mut row = meeting::ActiveModel {
