@@ -63,6 +63,8 @@ pub struct Config {
     pub query_limits: crate::graphql::QueryLimits,
     /// Whether spans are exported (OTLP): resolver spans are only made then.
     pub export_traces: bool,
+    /// Where training records' IRIs live.
+    pub xapi_base_url: String,
 }
 
 /// The embedded default database: a SQLite file in the working directory.
@@ -89,6 +91,7 @@ impl Config {
             persisted_query_manifest: None,
             query_limits: crate::graphql::QueryLimits::default(),
             export_traces: false,
+            xapi_base_url: crate::domain::xapi::DEFAULT_BASE.to_owned(),
         }
     }
 }

@@ -38,6 +38,9 @@ pub enum StartError {
     /// The token settings are unusable.
     #[error("authentication settings: {0}")]
     Auth(String),
+    /// The training records' base URL is unusable.
+    #[error("XAPI_BASE_URL: {0}")]
+    Xapi(String),
     /// The persisted-query manifest cannot be used.
     #[error("persisted-query manifest: {0}")]
     Manifest(String),
@@ -46,9 +49,12 @@ pub enum StartError {
 /// Connects, migrates and assembles the router.
 pub async fn build(config: Config) -> Result<App, StartError> {
     let keys = Arc::new(token_keys(&config)?);
+    let identity =
+        domain::xapi::Identity::new(&config.xapi_base_url).map_err(|error| StartError::Xapi(error.to_string()))?;
     let store =
         Store::connect_with_deadline(&config.database_url, config.max_connections, Some(config.request_timeout))
-            .await?;
+            .await?
+            .with_xapi_identity(identity);
     let schema = graphql::build_schema(store.clone(), &config);
     let admission = Arc::new(graphql::admission(&config));
     let body_limit = config.body_limit_bytes;

@@ -129,6 +129,10 @@ struct ServeArgs {
     /// Allowed CORS origins, comma-separated; `*` allows any.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "*", value_delimiter = ',')]
     cors_allowed_origins: Vec<String>,
+    /// Base URL of training records' IRIs (xAPI activities, extensions, the accounts' home
+    /// page): the service's public address, fixed for the deployment's life.
+    #[arg(long, env = "XAPI_BASE_URL", default_value = reverse_mentoring::domain::xapi::DEFAULT_BASE)]
+    xapi_base_url: String,
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     max_query_depth: usize,
@@ -308,6 +312,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.request_timeout = Duration::from_secs(args.request_timeout_secs);
     config.body_limit_bytes = args.body_limit_bytes;
     config.cors_allowed_origins = args.cors_allowed_origins;
+    config.xapi_base_url = args.xapi_base_url;
     config.max_query_depth = args.max_query_depth;
     config.persisted_query_manifest = args.persisted_queries_manifest;
     config.export_traces = reverse_mentoring::telemetry::traces_configured();

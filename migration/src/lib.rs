@@ -12,6 +12,7 @@ mod m20261202_000007_pseudonym_key;
 mod m20261202_000008_analytics_views;
 mod m20261204_000009_scim;
 mod m20261204_000010_import_sources;
+mod m20261205_000011_training_records;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_analytics_views::Migration),
             Box::new(m20261204_000009_scim::Migration),
             Box::new(m20261204_000010_import_sources::Migration),
+            Box::new(m20261205_000011_training_records::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod scim;
 pub mod skill;
 pub mod text;
 pub mod timeline;
+pub mod xapi;
 
 use thiserror::Error;
 

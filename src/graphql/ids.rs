@@ -33,6 +33,8 @@ pub enum Kind {
     Feedback,
     /// A SCIM client's secret.
     ScimToken,
+    /// An LMS's or LRS's Basic-auth client.
+    LrsClient,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             Kind::Learning => "Learning",
             Kind::Feedback => "Feedback",
             Kind::ScimToken => "ScimToken",
+            Kind::LrsClient => "LrsClient",
         }
     }
 
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Learning,
             Kind::Feedback,
             Kind::ScimToken,
+            Kind::LrsClient,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)

@@ -23,6 +23,7 @@ mod rules;
 mod scim;
 mod skills;
 mod spans;
+mod training;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
@@ -45,6 +46,7 @@ pub struct Query(
     metrics::MetricsQuery,
     scim::ScimQuery,
     imports::ImportsQuery,
+    training::TrainingQuery,
 );
 
 /// Every mutation.
@@ -61,6 +63,7 @@ pub struct Mutation(
     metrics::SettingsMutation,
     scim::ScimMutation,
     imports::ImportsMutation,
+    training::TrainingMutation,
 );
 
 /// The service's schema.

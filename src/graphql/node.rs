@@ -14,6 +14,7 @@ use super::records::{Feedback, Learning, Meeting, may_read_records};
 use super::requests::MatchRequest;
 use super::scim::ScimToken;
 use super::skills::Skill;
+use super::training::LrsClient;
 use crate::domain::relationship::MatchStatus;
 use crate::error::{Error, Result};
 
@@ -45,6 +46,8 @@ pub enum Node {
     Feedback(Feedback),
     /// A SCIM client's secret (its hash only).
     ScimToken(ScimToken),
+    /// An LRS client (its key; the secret's hash only).
+    LrsClient(LrsClient),
 }
 
 /// The caller, as the token describes them.
@@ -208,6 +211,10 @@ impl NodeQuery {
             Kind::ScimToken => {
                 viewer.require(&[crate::auth::Role::Admin], "reading SCIM tokens")?;
                 store.scim_token(id).await?.map(|row| Node::ScimToken(ScimToken(row)))
+            }
+            Kind::LrsClient => {
+                viewer.require(&[crate::auth::Role::Admin], "reading LRS clients")?;
+                store.lrs_client_by_id(id).await?.map(|row| Node::LrsClient(LrsClient(row)))
             }
         };
         Ok(node)

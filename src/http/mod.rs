@@ -9,6 +9,7 @@ mod imports;
 pub mod persisted;
 pub mod rate_limit;
 mod scim;
+mod xapi;
 
 use std::sync::Arc;
 
@@ -87,6 +88,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/", get(|| async { Redirect::temporary("/graphiql") }))
         .merge(graphiql::routes())
         .merge(scim::routes())
+        .merge(xapi::routes())
         .route("/metrics", get(health::metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_database_down))
         // Inside the counting, so requests cut off by the timeout are counted as 408s.

@@ -21,7 +21,12 @@ pub struct Change<'a> {
 
 impl Scoped<'_> {
     /// Writes an audit event on `db` (the mutation's transaction).
+    /// Every write is audited, so this is also where the training records a write changed are
+    /// derived again, in the same transaction.
     pub(crate) async fn audit<C: ConnectionTrait>(&self, db: &C, change: Change<'_>) -> Result<()> {
+        if let Some(touched) = super::training::Touched::by(&change) {
+            self.derive_training_records(db, touched).await?;
+        }
         audit_event::ActiveModel {
             org_id: Set(self.org.to_owned()),
             actor: Set(self.actor.to_owned()),

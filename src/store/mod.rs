@@ -22,8 +22,10 @@ pub mod relationships;
 pub mod requests;
 pub mod roster;
 pub mod scim;
+mod secrets;
 pub mod settings;
 pub mod skills;
+pub mod training;
 
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sea_orm::{
@@ -40,6 +42,7 @@ pub struct Store {
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     statement_seconds: Histogram,
     health: std::sync::Arc<health::DatabaseHealth>,
+    xapi: std::sync::Arc<crate::domain::xapi::Identity>,
 }
 
 /// The longest a request waits for a pooled connection before it is told SERVICE_UNAVAILABLE.
@@ -104,12 +107,18 @@ impl Store {
         if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             health::DatabaseHealth::spawn_probe(&health, url.to_owned());
         }
-        Ok(Store { db, statements, statement_seconds, health })
+        let xapi = std::sync::Arc::default();
+        Ok(Store { db, statements, statement_seconds, health, xapi })
     }
 
     /// The store as seen by one viewer: their organisation, their name in the audit trail.
     pub fn scoped<'a>(&'a self, org: &'a str, actor: &'a str) -> Scoped<'a> {
-        Scoped { db: &self.db, org, actor }
+        Scoped { db: &self.db, org, actor, xapi: &self.xapi }
+    }
+
+    /// The same store issuing training records under `identity`'s IRIs.
+    pub fn with_xapi_identity(self, identity: crate::domain::xapi::Identity) -> Store {
+        Store { xapi: std::sync::Arc::new(identity), ..self }
     }
 
     /// Whether the database answers (for `/readyz`): the probe's last word on PostgreSQL, a
@@ -175,6 +184,7 @@ pub struct Scoped<'a> {
     db: &'a DatabaseConnection,
     org: &'a str,
     actor: &'a str,
+    xapi: &'a crate::domain::xapi::Identity,
 }
 
 impl<'a> Scoped<'a> {

@@ -9,32 +9,17 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::audit::Change;
 use super::departures::{DepartureSource, status_after};
 use super::entity::{person, scim_token};
-use super::{Scoped, Store, now, today};
+use super::{Scoped, Store, now, secrets, today};
 use crate::domain::person::{DEFAULT_LEVEL, EmploymentStatus, PersonDraft};
 use crate::domain::scim::ScimError;
 use crate::domain::scim::filter::{AttrPath, CompareOp, Filter, Literal};
 use crate::domain::scim::user::{ENTERPRISE, PROFILE, UserFields};
 use crate::domain::timeline::directory_step;
 use crate::error::{Error, Result};
-
-/// What a secret is stored as: its SHA-256, hex. The secret has 256 random bits, so a fast hash
-/// is enough (nothing to guess), and the lookup is one indexed equality.
-fn secret_hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-/// A new secret: `scim_` and 32 random bytes, base64url.
-fn new_secret() -> Result<String> {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| Error::Internal(format!("no randomness for a secret: {error}")))?;
-    Ok(format!("scim_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
-}
 
 impl scim_token::Model {
     /// Whether the secret is usable at `at`: not revoked, and its rotation's overlap not over.
@@ -47,7 +32,7 @@ impl Store {
     /// The SCIM secret `secret` is, when it is live: it names the organisation and the actor.
     pub async fn scim_client(&self, secret: &str) -> Result<Option<scim_token::Model>> {
         let token = scim_token::Entity::find()
-            .filter(scim_token::Column::SecretHash.eq(secret_hash(secret)))
+            .filter(scim_token::Column::SecretHash.eq(secrets::hash(secret)))
             .one(&self.db)
             .await?;
         Ok(token.filter(|token| token.live_at(now())))
@@ -153,11 +138,11 @@ impl Scoped<'_> {
 
     async fn insert_scim_token(&self, txn: &DatabaseTransaction, name: &str) -> Result<(scim_token::Model, String)> {
         let name = crate::domain::text::required("name", name, 120)?;
-        let secret = new_secret()?;
+        let secret = secrets::new_secret("scim", 32)?;
         let token = scim_token::ActiveModel {
             org_id: Set(self.org.to_owned()),
             name: Set(name),
-            secret_hash: Set(secret_hash(&secret)),
+            secret_hash: Set(secrets::hash(&secret)),
             created_at: Set(now()),
             ..Default::default()
         }

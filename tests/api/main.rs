@@ -30,3 +30,4 @@ mod telemetry;
 mod tenancy;
 mod tenancy_matching;
 mod tenancy_relationships;
+mod training;

@@ -7,12 +7,12 @@ use crate::common::factories::person;
 use crate::common::{Session, TestApp};
 
 /// A running program with `pairs` ACTIVE matches M{n} (mentor) -> E{n} (mentee), paired by hand.
-struct Pairs {
-    program: String,
-    matches: Vec<String>,
+pub(crate) struct Pairs {
+    pub(crate) program: String,
+    pub(crate) matches: Vec<String>,
 }
 
-async fn pairs(app: &TestApp, count: usize) -> Pairs {
+pub(crate) async fn pairs(app: &TestApp, count: usize) -> Pairs {
     let admin = app.as_admin("acme");
     let people: Vec<Value> = (0..count)
         .flat_map(|n| {
@@ -111,10 +111,10 @@ async fn pairs_in_new_program(app: &TestApp) -> Pairs {
     Pairs { program, matches: vec![pair.data()["pairManually"]["id"].as_str().expect("id").to_owned()] }
 }
 
-const LOG: &str = "mutation($m: ID!, $i: MeetingInput!) { logMeeting(matchId: $m, input: $i) { id version minutes format agenda notes actionItems { text done } } }";
-const UPDATE: &str = "mutation($id: ID!, $v: Int!, $i: MeetingInput!) { updateMeeting(id: $id, expectedVersion: $v, input: $i) { version agenda minutes } }";
+pub(crate) const LOG: &str = "mutation($m: ID!, $i: MeetingInput!) { logMeeting(matchId: $m, input: $i) { id version minutes format agenda notes actionItems { text done } } }";
+pub(crate) const UPDATE: &str = "mutation($id: ID!, $v: Int!, $i: MeetingInput!) { updateMeeting(id: $id, expectedVersion: $v, input: $i) { version agenda minutes } }";
 
-fn meeting(agenda: &str, minutes: i32) -> Value {
+pub(crate) fn meeting(agenda: &str, minutes: i32) -> Value {
     let held_at = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
     json!({ "heldAt": held_at, "minutes": minutes, "format": "VIDEO", "agenda": agenda,
             "notes": "Private notes", "actionItems": [{ "text": "Post on LinkedIn" }, { "text": "Read the P&L", "done": true }] })
@@ -195,8 +195,8 @@ async fn concurrent_edits_of_one_meeting_let_one_win_and_lose_nothing() {
     );
 }
 
-const RECORD: &str = "mutation($i: RecordLearningInput!) { recordLearning(input: $i) { id learnerSide confirmed skill { name category } learner { employeeId } } }";
-const CONFIRM: &str = "mutation($id: ID!) { confirmLearning(id: $id) { confirmed confirmedAt } }";
+pub(crate) const RECORD: &str = "mutation($i: RecordLearningInput!) { recordLearning(input: $i) { id learnerSide confirmed skill { name category } learner { employeeId } } }";
+pub(crate) const CONFIRM: &str = "mutation($id: ID!) { confirmLearning(id: $id) { confirmed confirmedAt } }";
 
 #[tokio::test]
 async fn learning_is_two_way_and_confirmed_by_the_other_side() {

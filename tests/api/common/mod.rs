@@ -25,7 +25,7 @@ pub struct TestApp {
     pub store: Store,
     /// The keys it verifies tokens with.
     pub keys: std::sync::Arc<TokenKeys>,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
