@@ -11,9 +11,17 @@ use std::time::Instant;
 use chrono::Duration;
 use reverse_mentoring::auth::Role;
 use reverse_mentoring::config::{AuthMode, Config};
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
+
+/// A page as a relaying client reads it: each statement checked as JSON and kept as received
+/// (an LRS forwarding statements needs no tree of values).
+#[derive(serde::Deserialize)]
+struct Page {
+    statements: Vec<Box<serde_json::value::RawValue>>,
+    more: String,
+}
 
 #[tokio::main]
 async fn main() {
@@ -50,7 +58,7 @@ async fn main() {
         let (mut pulled, mut pages, mut next) =
             (0usize, 0usize, "/xapi/statements?ascending=true&limit=500".to_owned());
         loop {
-            let page: Value = client
+            let page: Page = client
                 .get(format!("http://{address}{next}"))
                 .bearer_auth(&lms)
                 .header("X-Experience-API-Version", "1.0.3")
@@ -60,18 +68,18 @@ async fn main() {
                 .json()
                 .await
                 .expect("json");
-            pulled += page["statements"].as_array().expect("statements").len();
+            pulled += page.statements.len();
             pages += 1;
-            match page["more"].as_str() {
-                Some(more) if !more.is_empty() => next = more.to_owned(),
-                _ => break,
+            if page.more.is_empty() {
+                break;
             }
+            next = page.more;
         }
         let seconds = started.elapsed().as_secs_f64();
         assert_eq!(pulled as u64, appended, "every statement pulled once");
         rates.push(pulled as f64 / seconds);
         println!(
-            "pull {run}: {pulled} statements in {pages} pages of 500 on {backend} in {seconds:.2} s ({:.0} statements/s, client parsing included)",
+            "pull {run}: {pulled} statements in {pages} pages of 500 on {backend} in {seconds:.2} s ({:.0} statements/s, each statement parsed as JSON by the client)",
             pulled as f64 / seconds
         );
     }

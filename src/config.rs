@@ -65,6 +65,8 @@ pub struct Config {
     pub export_traces: bool,
     /// Where training records' IRIs live.
     pub xapi_base_url: String,
+    /// How statements are pushed to organisations' own LRSs (none: not pushed by this replica).
+    pub lrs_push: Option<crate::push::PushSettings>,
 }
 
 /// The embedded default database: a SQLite file in the working directory.
@@ -92,6 +94,11 @@ impl Config {
             query_limits: crate::graphql::QueryLimits::default(),
             export_traces: false,
             xapi_base_url: crate::domain::xapi::DEFAULT_BASE.to_owned(),
+            lrs_push: Some(crate::push::PushSettings {
+                interval: Duration::from_secs(5),
+                timeout: Duration::from_secs(20),
+                batch: 500,
+            }),
         }
     }
 }

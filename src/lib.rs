@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod push;
 pub mod store;
 pub mod telemetry;
 
@@ -55,6 +56,9 @@ pub async fn build(config: Config) -> Result<App, StartError> {
         Store::connect_with_deadline(&config.database_url, config.max_connections, Some(config.request_timeout))
             .await?
             .with_xapi_identity(identity);
+    if let Some(settings) = config.lrs_push {
+        push::spawn(store.clone(), settings);
+    }
     let schema = graphql::build_schema(store.clone(), &config);
     let admission = Arc::new(graphql::admission(&config));
     let body_limit = config.body_limit_bytes;

@@ -133,6 +133,13 @@ struct ServeArgs {
     /// page): the service's public address, fixed for the deployment's life.
     #[arg(long, env = "XAPI_BASE_URL", default_value = reverse_mentoring::domain::xapi::DEFAULT_BASE)]
     xapi_base_url: String,
+    /// Seconds between looks for statements to push to organisations' LRSs (0: this replica
+    /// does not push).
+    #[arg(long, env = "LRS_PUSH_INTERVAL_SECS", default_value_t = 5)]
+    lrs_push_interval_secs: u64,
+    /// Longest wait for an LRS's answer to one batch, seconds.
+    #[arg(long, env = "LRS_PUSH_TIMEOUT_SECS", default_value_t = 20)]
+    lrs_push_timeout_secs: u64,
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     max_query_depth: usize,
@@ -313,6 +320,11 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     config.body_limit_bytes = args.body_limit_bytes;
     config.cors_allowed_origins = args.cors_allowed_origins;
     config.xapi_base_url = args.xapi_base_url;
+    config.lrs_push = (args.lrs_push_interval_secs > 0).then(|| reverse_mentoring::push::PushSettings {
+        interval: Duration::from_secs(args.lrs_push_interval_secs),
+        timeout: Duration::from_secs(args.lrs_push_timeout_secs.max(1)),
+        batch: 500,
+    });
     config.max_query_depth = args.max_query_depth;
     config.persisted_query_manifest = args.persisted_queries_manifest;
     config.export_traces = reverse_mentoring::telemetry::traces_configured();

@@ -13,6 +13,7 @@ mod m20261202_000008_analytics_views;
 mod m20261204_000009_scim;
 mod m20261204_000010_import_sources;
 mod m20261205_000011_training_records;
+mod m20261205_000012_lrs_push;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_scim::Migration),
             Box::new(m20261204_000010_import_sources::Migration),
             Box::new(m20261205_000011_training_records::Migration),
+            Box::new(m20261205_000012_lrs_push::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod person;
 pub mod program;
 pub mod pseudonym;
+pub mod push;
 pub mod record;
 pub mod relationship;
 pub mod scim;

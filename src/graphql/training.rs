@@ -1,14 +1,16 @@
 //! Training records for front ends: the xAPI statement log `/xapi/statements` serves, read page
 //! by page, and the LRS clients (key and secret) an ADMIN gives the company's LMS.
 
-use async_graphql::{Context, ID, Json, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::access;
 use super::ids::{self, Kind};
 use crate::auth::Role;
+use crate::domain::push::{self, PushAuth};
 use crate::error::{Error, Result};
 use crate::store::entity::lrs_client;
+use crate::store::push::PushStatus;
 use crate::store::training::{Cursor, StatementQuery};
 
 /// Largest page of `trainingRecords`.
@@ -57,6 +59,78 @@ pub struct LrsClientSecret {
     client: LrsClient,
     /// The Basic-auth password to configure in the LMS.
     secret: String,
+}
+
+/// Where the organisation's training records are pushed, and how delivery stands (the
+/// credentials are never shown).
+pub struct LrsPush(PushStatus);
+
+#[Object]
+impl LrsPush {
+    /// The LRS's xAPI base; statements go to `{endpoint}/statements`.
+    async fn endpoint(&self) -> &str {
+        &self.0.target.endpoint
+    }
+
+    /// BASIC or OAUTH2.
+    async fn auth(&self) -> &str {
+        &self.0.target.auth
+    }
+
+    /// Statements the LRS has not acknowledged yet.
+    async fn queued(&self) -> u64 {
+        self.0.queued
+    }
+
+    /// When a batch was last acknowledged.
+    async fn last_success_at(&self) -> Option<DateTime<Utc>> {
+        self.0.target.last_success_at
+    }
+
+    /// When a batch was last sent.
+    async fn last_attempt_at(&self) -> Option<DateTime<Utc>> {
+        self.0.target.last_attempt_at
+    }
+
+    /// Why the last attempt failed; null after a success.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.target.last_error.as_deref()
+    }
+
+    /// Failed attempts since the last success.
+    async fn failures(&self) -> i32 {
+        self.0.target.failures
+    }
+
+    /// When the next attempt is due after failures; null when due now.
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        self.0.target.next_attempt_at
+    }
+}
+
+/// HTTP Basic credentials for the LRS.
+#[derive(InputObject)]
+pub struct BasicCredentialsInput {
+    username: String,
+    password: String,
+}
+
+/// OAuth2 client credentials: the service asks `tokenUrl` for a bearer token.
+#[derive(InputObject)]
+pub struct OAuth2ClientInput {
+    token_url: String,
+    client_id: String,
+    client_secret: String,
+    scope: Option<String>,
+}
+
+/// Where to push, with exactly one of `basic` or `oauth2`.
+#[derive(InputObject)]
+pub struct LrsPushTargetInput {
+    /// The LRS's xAPI base, e.g. `https://lrs.example.com/xAPI`.
+    endpoint: String,
+    basic: Option<BasicCredentialsInput>,
+    oauth2: Option<OAuth2ClientInput>,
 }
 
 /// One page of training records.
@@ -149,6 +223,12 @@ impl TrainingQuery {
         })
     }
 
+    /// Where training records are pushed and how delivery stands; null when they are not (ADMIN).
+    async fn lrs_push(&self, ctx: &Context<'_>) -> Result<Option<LrsPush>> {
+        access::viewer(ctx).require(&[Role::Admin], "reading the LRS push")?;
+        Ok(access::scoped(ctx).lrs_push_status().await?.map(LrsPush))
+    }
+
     /// The organisation's LRS clients, newest first (ADMIN).
     async fn lrs_clients(&self, ctx: &Context<'_>) -> Result<Vec<LrsClient>> {
         access::viewer(ctx).require(&[Role::Admin], "listing LRS clients")?;
@@ -178,6 +258,31 @@ impl TrainingMutation {
         let id = ids::decode("programId", &program_id, Kind::Program)?;
         let appended = access::scoped(ctx).derive_program_training_records(id).await?;
         Ok(i32::try_from(appended).unwrap_or(i32::MAX))
+    }
+
+    /// Pushes the organisation's training records to its own LRS from now on (ADMIN): every
+    /// statement in order, retried until acknowledged. A new endpoint starts from the first
+    /// statement; new credentials for the same endpoint carry on.
+    async fn set_lrs_push_target(&self, ctx: &Context<'_>, input: LrsPushTargetInput) -> Result<LrsPush> {
+        access::viewer(ctx).require(&[Role::Admin], "setting the LRS push")?;
+        let auth = match (input.basic, input.oauth2) {
+            (Some(basic), None) => PushAuth::Basic { username: basic.username, password: basic.password },
+            (None, Some(oauth)) => PushAuth::OAuth2 {
+                token_url: oauth.token_url,
+                client_id: oauth.client_id,
+                client_secret: oauth.client_secret,
+                scope: oauth.scope,
+            },
+            _ => return Err(Error::BadInput("give exactly one of basic or oauth2".into())),
+        };
+        let target = push::target(&input.endpoint, auth)?;
+        Ok(LrsPush(access::scoped(ctx).set_lrs_push_target(target).await?))
+    }
+
+    /// Stops pushing (ADMIN); whether a target was set.
+    async fn remove_lrs_push_target(&self, ctx: &Context<'_>) -> Result<bool> {
+        access::viewer(ctx).require(&[Role::Admin], "removing the LRS push")?;
+        access::scoped(ctx).remove_lrs_push_target().await
     }
 
     /// Revokes an LRS client at once (ADMIN).

@@ -154,6 +154,76 @@ pub async fn program_relationships(
     }
 }
 
+/// The completions export's query string.
+#[derive(Debug, Deserialize)]
+pub struct CompletionParams {
+    /// First completion day (YYYY-MM-DD), included.
+    from: Option<String>,
+    /// Last completion day, included.
+    to: Option<String>,
+}
+
+/// Completed relationships in the layout LMSs import external training from: one row per
+/// person, `employee_id,title,completion_date,hours` (LMS, ADMIN).
+pub async fn training_completions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<CompletionParams>,
+) -> Response {
+    let media = Media::Json;
+    let viewer = match admit(&state, &headers, media).await {
+        Ok(viewer) => viewer,
+        Err(refusal) => return *refusal,
+    };
+    match completions_csv(&state, &viewer, params).await {
+        Ok(csv) => {
+            let mut response = (StatusCode::OK, csv).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"training-completions.csv\""),
+            );
+            response
+        }
+        Err(error) => error_response(status_of(error.code()), media, &error),
+    }
+}
+
+async fn completions_csv(
+    state: &AppState,
+    viewer: &crate::auth::Viewer,
+    params: CompletionParams,
+) -> Result<String, Error> {
+    viewer.require(&[crate::auth::Role::Lms, crate::auth::Role::Admin], "exporting training completions")?;
+    let day = |name: &str, text: Option<&str>| -> Result<Option<chrono::NaiveDate>, Error> {
+        text.map(|text| {
+            text.parse().map_err(|_| {
+                Error::BadInput(format!(
+                    "{name}: '{}' is not a date (YYYY-MM-DD)",
+                    crate::graphql::admission::short(text)
+                ))
+            })
+        })
+        .transpose()
+    };
+    let (from, to) = (day("from", params.from.as_deref())?, day("to", params.to.as_deref())?);
+    let completions = state.store.scoped(&viewer.org, &viewer.subject).completions(from, to).await?;
+    let mut csv = String::from("employee_id,title,completion_date,hours\r\n");
+    for completion in completions {
+        let side = match completion.side {
+            crate::domain::relationship::PairSide::Mentor => "mentor",
+            crate::domain::relationship::PairSide::Mentee => "mentee",
+        };
+        let title = format!("Reverse mentoring: {} ({side})", completion.program_name);
+        let hours = format!("{:.2}", completion.minutes as f64 / 60.0);
+        let cells = [completion.employee_id, title, completion.completed_on.to_string(), hours];
+        let row: Vec<String> = cells.iter().map(|cell| quoted(&neutralised(cell))).collect();
+        csv.push_str(&row.join(","));
+        csv.push_str("\r\n");
+    }
+    Ok(csv)
+}
+
 /// What streaming the row-level export needs between pages.
 struct RelationshipExport {
     state: AppState,

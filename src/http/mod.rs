@@ -77,6 +77,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/exports/programs/{id}/metrics.csv", get(exports::program_metrics))
         .route("/exports/programs/{id}/relationships.csv", get(exports::program_relationships))
+        .route("/exports/training/completions.csv", get(exports::training_completions))
         .route("/imports/people", post(imports::people))
         // A history document is one JSON body: larger than a GraphQL request may be.
         .route(

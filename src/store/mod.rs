@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod page;
 pub mod people;
 pub mod programs;
+pub mod push;
 pub mod records;
 pub mod relationships;
 pub mod requests;

@@ -97,6 +97,15 @@ impl std::str::FromStr for Cursor {
     }
 }
 
+/// The end of the published log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogEnd {
+    /// The last position given (0 for an empty log).
+    pub position: i64,
+    /// Every statement stored at or before this instant is visible.
+    pub consistent_through: DateTime<Utc>,
+}
+
 /// One page of statements.
 #[derive(Debug, Clone)]
 pub struct StatementPage {
@@ -106,6 +115,17 @@ pub struct StatementPage {
     pub next: Option<Cursor>,
     /// Every statement stored at or before this instant is in the log's answers.
     pub consistent_through: DateTime<Utc>,
+}
+
+/// One person's completed relationship, as an LMS imports external training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub employee_id: String,
+    pub program_name: String,
+    pub side: crate::domain::relationship::PairSide,
+    pub completed_on: chrono::NaiveDate,
+    /// Minutes of the relationship's meetings.
+    pub minutes: i64,
 }
 
 impl Store {
@@ -408,9 +428,8 @@ impl Scoped<'_> {
     }
 
     /// Publishes what has committed since the last reader: the next positions in commit order
-    /// and a `stored` time later than any before. Returns the instant through which every
-    /// statement is published.
-    pub async fn publish_statements(&self) -> Result<DateTime<Utc>> {
+    /// and a `stored` time later than any before. Returns the log's end as readers now see it.
+    pub async fn publish_statements(&self) -> Result<LogEnd> {
         let waiting = xapi_statement::Entity::find()
             .filter(xapi_statement::Column::OrgId.eq(self.org))
             .filter(xapi_statement::Column::Position.is_null())
@@ -420,9 +439,7 @@ impl Scoped<'_> {
             .one(self.db)
             .await?;
         if waiting.is_none() {
-            // A later publisher stamps later than now: everything stored up to now is visible.
-            let (_, last_stored) = self.published_end(self.db).await?;
-            return Ok(last_stored.map_or_else(now, |last| std::cmp::max(last, now())));
+            return self.log_end(self.db).await;
         }
         let txn = self.begin().await?;
         if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -464,8 +481,17 @@ impl Scoped<'_> {
                 .exec(&txn)
                 .await?;
         }
+        let end = self.log_end(&txn).await?;
         txn.commit().await?;
-        Ok(stored)
+        Ok(end)
+    }
+
+    /// The log's end as this connection sees it. Publishers run one at a time and each stamps
+    /// later than every publisher before it, so one not yet committed stamps later than the last
+    /// `stored` seen here: every statement stored up to that instant is visible.
+    async fn log_end<C: ConnectionTrait>(&self, db: &C) -> Result<LogEnd> {
+        let (position, stored) = self.published_end(db).await?;
+        Ok(LogEnd { position: position.unwrap_or(0), consistent_through: stored.unwrap_or(DateTime::UNIX_EPOCH) })
     }
 
     /// The last position and `stored` time given so far.
@@ -484,10 +510,13 @@ impl Scoped<'_> {
 
     /// A page of published statements matching `query`, voided ones left out.
     pub async fn statements(&self, query: &StatementQuery) -> Result<StatementPage> {
-        let consistent_through = self.publish_statements().await?;
-        let through = match query.cursor {
-            Some(cursor) => cursor.through,
-            None => self.published_end(self.db).await?.0.unwrap_or(0),
+        // A first page publishes and fixes the log it walks; the pages after it read that log.
+        let (through, consistent_through) = match query.cursor {
+            Some(cursor) => (cursor.through, self.log_end(self.db).await?.consistent_through),
+            None => {
+                let end = self.publish_statements().await?;
+                (end.position, end.consistent_through)
+            }
         };
         let voids = Alias::new("voiding");
         let voided = Query::select()
@@ -560,7 +589,7 @@ impl Scoped<'_> {
     /// One statement by id: a voided one only when asked for as voided (and the other way round).
     /// Also returns the instant through which the log is consistent.
     pub async fn statement(&self, id: Uuid, voided: bool) -> Result<(Option<String>, DateTime<Utc>)> {
-        let consistent_through = self.publish_statements().await?;
+        let consistent_through = self.publish_statements().await?.consistent_through;
         let row = xapi_statement::Entity::find()
             .filter(xapi_statement::Column::OrgId.eq(self.org))
             .filter(xapi_statement::Column::StatementId.eq(id.to_string()))
@@ -622,6 +651,70 @@ impl Scoped<'_> {
         self.audit(&txn, change).await?;
         txn.commit().await?;
         Ok(client)
+    }
+
+    /// Both people of every relationship COMPLETED from `from` to `to` (both included), by
+    /// completion day then relationship.
+    pub async fn completions(
+        &self,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<Completion>> {
+        use crate::domain::relationship::{MatchStatus, PairSide};
+        let mut select = matched_pair::Entity::find()
+            .filter(matched_pair::Column::OrgId.eq(self.org))
+            .filter(matched_pair::Column::Status.eq(MatchStatus::Completed.as_str()));
+        if let Some(from) = from {
+            select = select.filter(matched_pair::Column::EndedOn.gte(from));
+        }
+        if let Some(to) = to {
+            select = select.filter(matched_pair::Column::EndedOn.lte(to));
+        }
+        let pairs = select
+            .order_by_asc(matched_pair::Column::EndedOn)
+            .order_by_asc(matched_pair::Column::Id)
+            .all(self.db)
+            .await?;
+        let people = pairs.iter().flat_map(|pair| [pair.mentor_person_id, pair.mentee_person_id]).collect();
+        let employee_ids = self.employee_ids(self.db, people).await?;
+        let programs: HashMap<i64, String> = program::Entity::find()
+            .filter(program::Column::OrgId.eq(self.org))
+            .filter(program::Column::Id.is_in(pairs.iter().map(|pair| pair.program_id).collect::<HashSet<_>>()))
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(|program| (program.id, program.name))
+            .collect();
+        let mut minutes: HashMap<i64, i64> = HashMap::new();
+        for chunk in pairs.chunks(CHUNK) {
+            let sums: Vec<(i64, Option<i64>)> = meeting::Entity::find()
+                .filter(meeting::Column::OrgId.eq(self.org))
+                .filter(meeting::Column::MatchId.is_in(chunk.iter().map(|pair| pair.id)))
+                .select_only()
+                .column(meeting::Column::MatchId)
+                .column_as(Expr::col(meeting::Column::Minutes).sum().cast_as("bigint"), "minutes")
+                .group_by(meeting::Column::MatchId)
+                .into_tuple()
+                .all(self.db)
+                .await?;
+            minutes.extend(sums.into_iter().map(|(id, sum)| (id, sum.unwrap_or(0))));
+        }
+        let mut completions = Vec::with_capacity(2 * pairs.len());
+        for pair in &pairs {
+            let ended =
+                pair.ended_on.ok_or_else(|| Error::Internal(format!("match {} completed with no end", pair.id)))?;
+            for (side, person) in [(PairSide::Mentor, pair.mentor_person_id), (PairSide::Mentee, pair.mentee_person_id)]
+            {
+                completions.push(Completion {
+                    employee_id: employee_ids.get(&person).cloned().unwrap_or_default(),
+                    program_name: programs.get(&pair.program_id).cloned().unwrap_or_default(),
+                    side,
+                    completed_on: ended,
+                    minutes: minutes.get(&pair.id).copied().unwrap_or(0),
+                });
+            }
+        }
+        Ok(completions)
     }
 
     /// One LRS client.

@@ -12,6 +12,7 @@ mod graphiql;
 mod health;
 mod hostile;
 mod imports;
+mod lrs_push;
 mod matching;
 mod metrics;
 mod metrics_property;

@@ -348,3 +348,46 @@ async fn an_admin_derives_the_records_made_before_the_log_existed_once() {
     app.as_admin("globex").gql(derive, json!({ "p": world.program })).await.assert_error("NOT_FOUND", "program");
     app.as_coordinator("acme").gql(derive, json!({ "p": world.program })).await.assert_error("FORBIDDEN", "ADMIN");
 }
+
+#[tokio::test]
+async fn completions_export_in_the_lms_external_training_layout() {
+    let app = TestApp::spawn().await;
+    let world = pairs(&app, 2).await;
+    let mentor = app.as_participant("acme", "M0");
+    mentor.gql(LOG, json!({ "m": world.matches[0], "i": meeting("=cmd|' /C calc'!A0", 45) })).await.data();
+    mentor.gql(LOG, json!({ "m": world.matches[0], "i": meeting("Second", 45) })).await.data();
+    let complete = "mutation($id: ID!) { completeMatch(id: $id) { endedOn } }";
+    let ended = app.as_coordinator("acme").gql(complete, json!({ "id": world.matches[0] })).await;
+    let ended = ended.data()["completeMatch"]["endedOn"].as_str().expect("day").to_owned();
+    let export = |token: String, query: &str| {
+        let request =
+            app.client.get(format!("{}/exports/training/completions.csv{query}", app.address)).bearer_auth(token);
+        async move {
+            let response = request.send().await.expect("GET");
+            (response.status().as_u16(), response.text().await.expect("body"))
+        }
+    };
+    let (status, csv) = export(app.token("acme", &["LMS"]), "").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        csv,
+        format!(
+            "employee_id,title,completion_date,hours\r\n\
+             M0,Reverse mentoring: Pairs (mentor),{ended},1.50\r\n\
+             E0,Reverse mentoring: Pairs (mentee),{ended},1.50\r\n"
+        ),
+        "only the completed relationship, one row per person, and no agenda"
+    );
+    let (_, none) = export(app.token("acme", &["ADMIN"]), "?from=2099-01-01").await;
+    assert_eq!(none, "employee_id,title,completion_date,hours\r\n");
+    let (status, body) = export(app.token("acme", &["LMS"]), "?to=soon").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("not a date"));
+    assert_eq!(export(app.token("acme", &["ANALYST"]), "").await.0, 403);
+    let (status, theirs) = export(app.token("globex", &["LMS"]), "").await;
+    assert_eq!(
+        (status, theirs.as_str()),
+        (200, "employee_id,title,completion_date,hours\r\n"),
+        "another organisation sees none"
+    );
+}

@@ -6,6 +6,7 @@ pub mod feedback;
 pub mod import_source;
 pub mod learning;
 pub mod lrs_client;
+pub mod lrs_push_target;
 pub mod match_request;
 pub mod matched_pair;
 pub mod meeting;
