@@ -21,6 +21,8 @@ pub enum Error {
     NotFound(String),
     /// Someone else changed it first, or it already exists.
     Conflict(String),
+    /// A person has not completed a preparation course their program requires before matching.
+    PreparationNotCompleted(String),
     /// Over the request budget; retry after the given seconds.
     RateLimited(u64),
     /// A persisted-query hash this replica does not know: the client resends the query text.
@@ -44,6 +46,7 @@ impl Error {
             Error::Forbidden(_) => "FORBIDDEN",
             Error::NotFound(_) => "NOT_FOUND",
             Error::Conflict(_) => "CONFLICT",
+            Error::PreparationNotCompleted(_) => "PREPARATION_NOT_COMPLETED",
             Error::RateLimited(_) => "RATE_LIMITED",
             Error::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Error::Unavailable(_) => "SERVICE_UNAVAILABLE",
@@ -64,6 +67,7 @@ impl Error {
             | Error::Forbidden(m)
             | Error::NotFound(m)
             | Error::Conflict(m)
+            | Error::PreparationNotCompleted(m)
             | Error::Unavailable(m) => m,
         }
     }

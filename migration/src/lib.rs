@@ -14,6 +14,7 @@ mod m20261204_000009_scim;
 mod m20261204_000010_import_sources;
 mod m20261205_000011_training_records;
 mod m20261205_000012_lrs_push;
+mod m20261205_000013_preparation;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_import_sources::Migration),
             Box::new(m20261205_000011_training_records::Migration),
             Box::new(m20261205_000012_lrs_push::Migration),
+            Box::new(m20261205_000013_preparation::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod integrity;
 pub mod matching;
 pub mod metrics;
 pub mod person;
+pub mod preparation;
 pub mod program;
 pub mod pseudonym;
 pub mod push;

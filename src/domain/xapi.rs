@@ -22,8 +22,10 @@ pub mod verbs {
     pub const ATTENDED: &str = "http://adlnet.gov/expapi/verbs/attended";
     /// A confirmed learning.
     pub const ACHIEVED: &str = "https://w3id.org/xapi/tla/verbs/achieved";
-    /// A completed relationship, for each of the two people.
+    /// A completed relationship, for each of the two people; a completed course, from the LMS.
     pub const COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
+    /// A passed course, from the LMS.
+    pub const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
     /// A statement withdrawn because its record changed or went away.
     pub const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
 }

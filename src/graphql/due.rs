@@ -6,11 +6,12 @@ use chrono::{Duration, Utc};
 use super::access;
 use super::loaders::{FeedbackOfMatch, LearningsOfMatch, Loaders, MeetingsOfMatch};
 use super::matches::Match;
+use super::preparation::PreparationCourse;
 use super::records::Learning;
 use crate::domain::record::feedback_period;
 use crate::domain::relationship::MatchStatus;
 use crate::error::Result;
-use crate::store::entity::{learning, matched_pair};
+use crate::store::entity::{learning, matched_pair, preparation_course};
 
 /// Days without a meeting after which a running relationship is flagged.
 const MEETING_GAP_DAYS: i64 = 30;
@@ -24,13 +25,16 @@ pub enum DueKind {
     LearningToConfirm,
     /// You have not given feedback this month.
     FeedbackDue,
+    /// A preparation course your program requires before you can be matched.
+    PreparationCourse,
 }
 
-/// One thing due, with the match (and learning) it is about.
+/// One thing due, with the match (and learning), or the course, it is about.
 pub struct DueItem {
     kind: DueKind,
-    pair: matched_pair::Model,
+    pair: Option<matched_pair::Model>,
     learning: Option<learning::Model>,
+    course: Option<preparation_course::Model>,
     message: String,
 }
 
@@ -40,9 +44,13 @@ impl DueItem {
     async fn kind(&self) -> DueKind {
         self.kind
     }
-    /// The relationship.
-    async fn r#match(&self) -> Match {
-        Match(self.pair.clone())
+    /// The relationship; null for PREPARATION_COURSE.
+    async fn r#match(&self) -> Option<Match> {
+        self.pair.clone().map(Match)
+    }
+    /// The course to complete, for PREPARATION_COURSE (its activity IRI is the link).
+    async fn course(&self) -> Option<PreparationCourse> {
+        self.course.clone().map(PreparationCourse)
     }
     /// The learning to confirm, for LEARNING_TO_CONFIRM.
     async fn learning(&self) -> Option<Learning> {
@@ -71,7 +79,8 @@ pub async fn due_items(ctx: &Context<'_>) -> Result<Vec<DueItem>> {
                 Some(last) => format!("no meeting since {}", last.date_naive()),
                 None => "no meeting logged yet".to_owned(),
             };
-            due.push(DueItem { kind: DueKind::NoRecentMeeting, pair: pair.clone(), learning: None, message });
+            let pair = Some(pair.clone());
+            due.push(DueItem { kind: DueKind::NoRecentMeeting, pair, learning: None, course: None, message });
         }
         let learnings = loaders.load_one(LearningsOfMatch(pair.id)).await?.unwrap_or_default();
         for learning in learnings {
@@ -79,8 +88,9 @@ pub async fn due_items(ctx: &Context<'_>) -> Result<Vec<DueItem>> {
                 let message = "a learning recorded for your pair awaits your confirmation".to_owned();
                 due.push(DueItem {
                     kind: DueKind::LearningToConfirm,
-                    pair: pair.clone(),
+                    pair: Some(pair.clone()),
                     learning: Some(learning),
+                    course: None,
                     message,
                 });
             }
@@ -89,8 +99,21 @@ pub async fn due_items(ctx: &Context<'_>) -> Result<Vec<DueItem>> {
         let period = feedback_period(now);
         if !feedback.iter().any(|row| row.respondent_person_id == me && row.period == period) {
             let message = format!("no feedback from you for {period}");
-            due.push(DueItem { kind: DueKind::FeedbackDue, pair, learning: None, message });
+            due.push(DueItem { kind: DueKind::FeedbackDue, pair: Some(pair), learning: None, course: None, message });
         }
+    }
+    for course in access::scoped(ctx).missing_preparation(me).await? {
+        let message = format!(
+            "complete '{}', which your program requires before matching: {}",
+            course.title, course.activity_iri
+        );
+        due.push(DueItem {
+            kind: DueKind::PreparationCourse,
+            pair: None,
+            learning: None,
+            course: Some(course),
+            message,
+        });
     }
     Ok(due)
 }

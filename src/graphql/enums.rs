@@ -193,6 +193,7 @@ pub enum UnmatchedReason {
     NoEligibleMentor,
     CapacityUsedUp,
     BelowMinimumScore,
+    PreparationNotCompleted,
 }
 
 /// How a meeting took place.

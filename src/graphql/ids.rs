@@ -35,6 +35,8 @@ pub enum Kind {
     ScimToken,
     /// An LMS's or LRS's Basic-auth client.
     LrsClient,
+    /// A program's preparation course.
+    PreparationCourse,
 }
 
 impl Kind {
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Feedback => "Feedback",
             Kind::ScimToken => "ScimToken",
             Kind::LrsClient => "LrsClient",
+            Kind::PreparationCourse => "PreparationCourse",
         }
     }
 
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Feedback,
             Kind::ScimToken,
             Kind::LrsClient,
+            Kind::PreparationCourse,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)

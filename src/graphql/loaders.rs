@@ -6,7 +6,9 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::entity::{enrollment, feedback, learning, meeting, objective, person, person_skill, program, skill};
+use crate::store::entity::{
+    enrollment, feedback, learning, meeting, objective, person, person_skill, preparation_course, program, skill,
+};
 
 /// The loaders of one request, all bound to the viewer's organisation. They cache for the
 /// request's life, so a list resolver can fetch a whole page's relations in one batch up front
@@ -57,6 +59,10 @@ pub struct SkillsOfPerson(pub i64);
 /// Key: every objective of a program.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ObjectivesOfProgram(pub i64);
+
+/// Key: the preparation courses of a program.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CoursesOfProgram(pub i64);
 
 impl OrgLoader {
     fn scoped(&self) -> crate::store::Scoped<'_> {
@@ -119,6 +125,15 @@ impl Loader<ObjectivesOfProgram> for OrgLoader {
     async fn load(&self, keys: &[ObjectivesOfProgram]) -> Result<HashMap<ObjectivesOfProgram, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
         Ok(grouped(self.scoped().objectives_of(&ids).await?, |row| ObjectivesOfProgram(row.program_id)))
+    }
+}
+
+impl Loader<CoursesOfProgram> for OrgLoader {
+    type Value = Vec<preparation_course::Model>;
+    type Error = Error;
+    async fn load(&self, keys: &[CoursesOfProgram]) -> Result<HashMap<CoursesOfProgram, Self::Value>, Error> {
+        let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
+        Ok(grouped(self.scoped().preparation_courses(&ids).await?, |row| CoursesOfProgram(row.program_id)))
     }
 }
 

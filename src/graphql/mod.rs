@@ -14,6 +14,7 @@ mod matches;
 mod metrics;
 mod node;
 mod people;
+mod preparation;
 mod programs;
 mod proposals;
 mod records;
@@ -64,6 +65,7 @@ pub struct Mutation(
     scim::ScimMutation,
     imports::ImportsMutation,
     training::TrainingMutation,
+    preparation::PreparationMutation,
 );
 
 /// The service's schema.

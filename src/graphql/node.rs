@@ -9,6 +9,7 @@ use super::enums::Role;
 use super::ids::{self, Kind};
 use super::matches::Match;
 use super::people::Person;
+use super::preparation::PreparationCourse;
 use super::programs::Program;
 use super::records::{Feedback, Learning, Meeting, may_read_records};
 use super::requests::MatchRequest;
@@ -48,6 +49,8 @@ pub enum Node {
     ScimToken(ScimToken),
     /// An LRS client (its key; the secret's hash only).
     LrsClient(LrsClient),
+    /// A program's preparation course.
+    PreparationCourse(PreparationCourse),
 }
 
 /// The caller, as the token describes them.
@@ -215,6 +218,9 @@ impl NodeQuery {
             Kind::LrsClient => {
                 viewer.require(&[crate::auth::Role::Admin], "reading LRS clients")?;
                 store.lrs_client_by_id(id).await?.map(|row| Node::LrsClient(LrsClient(row)))
+            }
+            Kind::PreparationCourse => {
+                store.preparation_course(id).await?.map(|row| Node::PreparationCourse(PreparationCourse(row)))
             }
         };
         Ok(node)

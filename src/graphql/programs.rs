@@ -11,7 +11,7 @@ use super::enums::{
     RequestStatus,
 };
 use super::ids::{self, Kind};
-use super::loaders::{Loaders, ObjectivesOfProgram};
+use super::loaders::{CoursesOfProgram, Loaders, ObjectivesOfProgram};
 use super::matches::Match;
 use super::requests::MatchRequest;
 use super::rules::{MatchingRulesInput, MatchingRulesView};
@@ -70,6 +70,11 @@ impl Program {
     async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<Objective>> {
         let rows = ctx.data_unchecked::<Loaders>().load_one(ObjectivesOfProgram(self.0.id)).await?.unwrap_or_default();
         rows.iter().map(|row| objective_of(row).map(Objective::from)).collect()
+    }
+    /// The LMS courses its people take before they start, in the order they were added.
+    async fn preparation_courses(&self, ctx: &Context<'_>) -> Result<Vec<super::preparation::PreparationCourse>> {
+        let rows = ctx.data_unchecked::<Loaders>().load_one(CoursesOfProgram(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(super::preparation::PreparationCourse).collect())
     }
     /// Why it ended, once ENDED.
     async fn end_reason(&self) -> Result<Option<EndReason>> {

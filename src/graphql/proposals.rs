@@ -74,7 +74,7 @@ impl UnmatchedMentee {
     async fn enrollment(&self, ctx: &Context<'_>) -> Result<Enrollment> {
         enrollment(ctx, self.enrollment).await
     }
-    /// NO_ELIGIBLE_MENTOR, CAPACITY_USED_UP or BELOW_MINIMUM_SCORE.
+    /// NO_ELIGIBLE_MENTOR, CAPACITY_USED_UP, BELOW_MINIMUM_SCORE or PREPARATION_NOT_COMPLETED.
     async fn reason(&self) -> UnmatchedReason {
         self.reason.into()
     }
@@ -115,6 +115,9 @@ pub struct PairManuallyInput {
     /// Rules to override (ADMIN only): SENIORITY, REPORTING_LINE, SAME_DEPARTMENT, PREVIOUS_RELATIONSHIP.
     #[graphql(default)]
     override_rules: Vec<MatchingRule>,
+    /// Pair people who have not completed a required preparation course (ADMIN only).
+    #[graphql(default)]
+    override_preparation: bool,
 }
 
 /// Coordinator matching.
@@ -194,6 +197,9 @@ impl ProposalsMutation {
         if !overrides.is_empty() {
             viewer.require(&[Role::Admin], "overriding a matching rule")?;
         }
+        if input.override_preparation {
+            viewer.require(&[Role::Admin], "pairing people who are not prepared")?;
+        }
         if let Some(rule) = overrides.iter().find(|rule| !OVERRIDABLE.contains(rule)) {
             return Err(Error::BadInput(format!("{rule:?} cannot be overridden; only the pair rules can")));
         }
@@ -202,6 +208,7 @@ impl ProposalsMutation {
             mentor_enrollment_id: ids::decode("mentorEnrollmentId", &input.mentor_enrollment_id, Kind::Enrollment)?,
             mentee_enrollment_id: ids::decode("menteeEnrollmentId", &input.mentee_enrollment_id, Kind::Enrollment)?,
             overrides,
+            override_preparation: input.override_preparation,
         };
         Ok(Match(access::scoped(ctx).pair_manually(pair).await?))
     }

@@ -1,5 +1,6 @@
 //! The statement log as an LRS serves it (xAPI 1.0.3): `GET /xapi/statements` for LMSs and
-//! learning-record hubs pulling training records, and `GET /xapi/about`.
+//! learning-record hubs pulling training records, `GET /xapi/about`, and `POST /xapi/statements`
+//! through which the LMS reports completions of programs' preparation courses.
 //!
 //! A client authenticates with HTTP Basic (an LRS client's key and secret, created by an ADMIN)
 //! or with a bearer token holding the LMS or ADMIN role. Pages continue through `more`, a
@@ -20,6 +21,7 @@ use crate::auth::Role;
 use crate::domain::xapi::{self, VERSION};
 use crate::error::Error;
 use crate::store::Scoped;
+use crate::store::preparation::{ReportedCompletion, Unknown};
 use crate::store::training::{Cursor, StatementQuery};
 
 /// Statements per page when the client asks for none (or 0, "the server's maximum").
@@ -30,7 +32,7 @@ const CONSISTENT_THROUGH: &str = "x-experience-api-consistent-through";
 
 /// The xAPI routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/xapi/statements", get(statements)).route("/xapi/about", get(about))
+    Router::new().route("/xapi/statements", get(statements).post(completions)).route("/xapi/about", get(about))
 }
 
 /// A refusal in the shape LRS clients read: the status, and a JSON body with a message.
@@ -255,11 +257,16 @@ async fn statements(State(state): State<AppState>, headers: HeaderMap, RawQuery(
     }
 }
 
-async fn answer(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Response, Refusal> {
+fn check_version(headers: &HeaderMap) -> Result<(), Refusal> {
     let version = headers.get(VERSION_HEADER).and_then(|value| value.to_str().ok()).unwrap_or("");
     if !version.starts_with("1.0.") && version != "1.0" {
         return Err(Refusal::bad("send X-Experience-API-Version: 1.0.3"));
     }
+    Ok(())
+}
+
+async fn answer(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Response, Refusal> {
+    check_version(headers)?;
     let client = Client::of(state, headers).await?;
     let store = client.store(state);
     let (status, body, consistent_through) = match parse_request(query)? {
@@ -295,6 +302,82 @@ async fn answer(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Re
         headers.insert(CONSISTENT_THROUGH, value);
     }
     Ok(response)
+}
+
+/// Most statements one POST may carry.
+const MAX_POSTED: usize = 1_000;
+
+/// `POST /xapi/statements`: the LMS reports statements; `completed` and `passed` on a program's
+/// preparation course by an actor whose account name is an employee id are recorded as
+/// completions. Others are acknowledged and not kept: this service is no general LRS.
+async fn completions(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    match take_completions(&state, &headers, &body).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn take_completions(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Response, Refusal> {
+    check_version(headers)?;
+    let client = Client::of(state, headers).await?;
+    let posted: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| Refusal::bad("the body must be a statement or an array of them"))?;
+    let statements = match posted {
+        serde_json::Value::Array(items) => items,
+        object @ serde_json::Value::Object(_) => vec![object],
+        _ => return Err(Refusal::bad("the body must be a statement or an array of them")),
+    };
+    if statements.len() > MAX_POSTED {
+        return Err(Refusal::bad(format!("at most {MAX_POSTED} statements per request")));
+    }
+    let mut ids = Vec::with_capacity(statements.len());
+    let mut reported = Vec::new();
+    for (index, statement) in statements.iter().enumerate() {
+        let (id, completion) =
+            completion_of(statement).map_err(|message| Refusal::bad(format!("statements[{index}]: {message}")))?;
+        ids.push(id.to_string());
+        reported.extend(completion);
+    }
+    client.store(state).record_course_completions(&reported, Unknown::Ignore).await?;
+    let mut response = axum::Json(ids).into_response();
+    with_version(&mut response);
+    Ok(response)
+}
+
+/// A posted statement's id (given, or derived from its content) and the completion it reports.
+fn completion_of(statement: &serde_json::Value) -> Result<(Uuid, Option<ReportedCompletion>), String> {
+    if !statement.is_object() {
+        return Err("a statement is a JSON object".into());
+    }
+    let id = match statement.get("id") {
+        None => Uuid::new_v5(&Uuid::NAMESPACE_URL, statement.to_string().as_bytes()),
+        Some(id) => id.as_str().and_then(|id| Uuid::try_parse(id).ok()).ok_or("id must be a UUID")?,
+    };
+    let verb = statement["verb"]["id"].as_str().ok_or("verb.id is required")?;
+    let activity = statement["object"]["id"].as_str().ok_or("object.id is required")?;
+    if !statement["actor"].is_object() {
+        return Err("actor is required".into());
+    }
+    if !matches!(verb, xapi::verbs::COMPLETED | xapi::verbs::PASSED) {
+        return Ok((id, None));
+    }
+    let Some(employee_id) = statement["actor"]["account"]["name"].as_str() else { return Ok((id, None)) };
+    let completed_at = match statement.get("timestamp") {
+        None => Utc::now(),
+        Some(at) => at
+            .as_str()
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .ok_or("timestamp must be RFC 3339")?
+            .with_timezone(&Utc),
+    };
+    let score = statement["result"]["score"]["scaled"].as_f64();
+    let completion = ReportedCompletion {
+        employee_id: employee_id.to_owned(),
+        activity_iri: activity.to_owned(),
+        completed_at: crate::store::truncated(completed_at),
+        score,
+    };
+    Ok((id, Some(completion)))
 }
 
 /// The next page's address: the same query with the cursor, as an absolute path (clients
@@ -374,6 +457,31 @@ mod tests {
         assert!(refused("cursor=abc").contains("cursor"));
         assert!(refused("related_agents=true").contains("not supported"));
         assert_eq!(page("related_agents=false&format=ids&attachments=false").limit, MAX_LIMIT);
+    }
+
+    #[test]
+    fn posted_completions_are_read_from_completed_and_passed_statements() {
+        let statement = json!({
+            "id": "7f3c6b1e-0d7a-4b7e-9a52-7a8e2b3c4d5e",
+            "actor": { "objectType": "Agent", "account": { "homePage": "https://lms.example.com", "name": "E7" } },
+            "verb": { "id": xapi::verbs::PASSED },
+            "object": { "id": "https://lms.example.com/courses/1" },
+            "result": { "score": { "scaled": 0.9 } },
+            "timestamp": "2026-11-30T10:00:00Z"
+        });
+        let (id, completion) = completion_of(&statement).unwrap();
+        assert_eq!(id.to_string(), "7f3c6b1e-0d7a-4b7e-9a52-7a8e2b3c4d5e");
+        let completion = completion.expect("a completion");
+        assert_eq!((completion.employee_id.as_str(), completion.score), ("E7", Some(0.9)));
+        assert_eq!(completion.completed_at, "2026-11-30T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        let mut other = statement.clone();
+        other["verb"]["id"] = json!("http://adlnet.gov/expapi/verbs/attempted");
+        assert!(completion_of(&other).unwrap().1.is_none(), "other verbs are acknowledged, not kept");
+        let mut unnamed = statement.clone();
+        unnamed["id"] = json!("12");
+        assert_eq!(completion_of(&unnamed).unwrap_err(), "id must be a UUID");
+        assert!(completion_of(&json!({ "verb": { "id": "x:y" } })).is_err());
+        assert!(completion_of(&json!("text")).is_err());
     }
 
     #[test]

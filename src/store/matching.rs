@@ -45,6 +45,8 @@ pub struct ManualPair {
     pub mentee_enrollment_id: i64,
     /// Rules the caller (an ADMIN) chose to override.
     pub overrides: Vec<Rule>,
+    /// Whether the caller (an ADMIN) pairs people who lack a required preparation course.
+    pub override_preparation: bool,
 }
 
 /// Rules an ADMIN may override on a manual pair; capacity and identity are never overridable.
@@ -62,8 +64,10 @@ impl Scoped<'_> {
                 "this program's matching mode is SELF_SERVICE: mentees choose their mentors".into(),
             ));
         }
-        let Roster { input, person_of } = self.roster(&txn, &program, Proposals::Replaced).await?;
-        let outcome = matching::propose(&input).map_err(|error| Error::Internal(error.to_string()))?;
+        let mut roster = self.roster(&txn, &program, Proposals::Replaced).await?;
+        let mut outcome = matching::propose(&roster.input).map_err(|error| Error::Internal(error.to_string()))?;
+        outcome.unmatched.extend(roster.unprepared_mentees());
+        let person_of = roster.person_of;
         if dry_run {
             return Ok(ProposalRun { outcome, stored: Vec::new(), person_of });
         }
@@ -140,7 +144,11 @@ impl Scoped<'_> {
         self.lock_enrollment(&txn, pair.mentor_enrollment_id).await?;
         let ids = (pair.mentor_enrollment_id, pair.mentee_enrollment_id);
         self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
-        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+        let keep = if pair.override_preparation { vec![ids.0, ids.1] } else { Vec::new() };
+        let roster = self.roster_keeping(&txn, &program, Proposals::HoldSlots, &keep).await?;
+        if !pair.override_preparation {
+            roster.refuse_unprepared(&[ids.1, ids.0])?;
+        }
         let violations = self.violations(&roster, ids)?;
         let (overridden, refused): (Vec<RuleViolation>, Vec<RuleViolation>) =
             violations.into_iter().partition(|violation| pair.overrides.contains(&violation.rule));
@@ -150,7 +158,8 @@ impl Scoped<'_> {
         let row = self.new_match(&program, ids, &roster.person_of, &explanation, MatchSource::Manual, &rules)?;
         let row = self.start(row, &program).insert(&txn).await?;
         let overrides: Vec<&str> = overridden.iter().map(|violation| violation.message.as_str()).collect();
-        let details = json!({ "programId": program.id, "score": row.score, "overriddenRules": overrides });
+        let details = json!({ "programId": program.id, "score": row.score, "overriddenRules": overrides,
+                               "overridePreparation": pair.override_preparation });
         self.audit(&txn, Change { action: "match.manual", entity_type: "Match", entity_id: Some(row.id), details })
             .await?;
         txn.commit().await?;

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod metrics;
 pub mod page;
 pub mod people;
+pub mod preparation;
 pub mod programs;
 pub mod push;
 pub mod records;
@@ -238,8 +239,14 @@ pub(crate) fn sized_batches(sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
 
 /// The current time, truncated to microseconds so both backends round-trip it exactly.
 pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
-    use chrono::{SubsecRound, Utc};
-    Utc::now().trunc_subsecs(6)
+    truncated(chrono::Utc::now())
+}
+
+/// An instant truncated to microseconds, as both backends store it, so it compares equal after a
+/// round trip.
+pub fn truncated(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(6)
 }
 
 /// Today's date (UTC): the day departures, meeting dates and record windows are judged on.

@@ -31,6 +31,8 @@ impl Scoped<'_> {
         let program = self.program_in(self.db, program_id).await?.ok_or_else(|| Error::not_found("program"))?;
         self_service_open(&program)?;
         let roster = self.roster(self.db, &program, Proposals::HoldSlots).await?;
+        // Mentors who are not prepared are left out of the roster, so they are never suggested.
+        roster.refuse_unprepared(&[mentee_enrollment_id])?;
         let ranked = matching::rank_mentors(&roster.input, mentee_enrollment_id, first).map_err(engine_error)?;
         Ok((ranked, roster))
     }
@@ -61,6 +63,7 @@ impl Scoped<'_> {
         let ids = (mentor_enrollment_id, mentee_enrollment_id);
         self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
         let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+        roster.refuse_unprepared(&[mentee_enrollment_id, mentor_enrollment_id])?;
         refuse_pair(&self.violations(&roster, ids)?)?;
         let window = i64::from(rules_of(&program)?.response_window_days);
         let row = match_request::ActiveModel {
@@ -102,6 +105,7 @@ impl Scoped<'_> {
             let ids = (row.mentor_enrollment_id, row.mentee_enrollment_id);
             self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
             let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+            roster.refuse_unprepared(&[row.mentee_enrollment_id, row.mentor_enrollment_id])?;
             refuse_pair(&self.violations(&roster, ids)?)?;
             let explanation = explain(&roster, ids)?;
             let pair = self.new_match(&program, ids, &roster.person_of, &explanation, MatchSource::Request, &[])?;

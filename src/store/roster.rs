@@ -6,14 +6,16 @@ use std::collections::{HashMap, HashSet};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::{enrollment, matched_pair, person, person_skill, program};
+use super::preparation::Unprepared;
 use super::programs::rules_of;
 use super::{Scoped, parse_stored, today};
 use crate::domain::enrollment::{EnrollmentRole, EnrollmentStatus};
-use crate::domain::matching::{Candidate, FixedPair, ProgramInput};
+use crate::domain::matching::{Candidate, FixedPair, ProgramInput, UnmatchedMentee, UnmatchedReason};
 use crate::domain::person::{EmploymentStatus, Generation};
+use crate::domain::preparation::Course;
 use crate::domain::relationship::{self, MatchStatus};
 use crate::domain::skill::SkillRelation;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A person's `(skill, level)` offers and wants.
 type OffersAndWants = (Vec<(i64, u8)>, Vec<(i64, u8)>);
@@ -33,6 +35,8 @@ pub struct Roster {
     pub input: ProgramInput,
     /// Person id of every enrolment in the input.
     pub person_of: HashMap<i64, i64>,
+    /// Enrolments left out of the input because a required preparation course is missing.
+    pub unprepared: HashMap<i64, Unprepared>,
 }
 
 impl Scoped<'_> {
@@ -42,6 +46,18 @@ impl Scoped<'_> {
         db: &C,
         program: &program::Model,
         proposals: Proposals,
+    ) -> Result<Roster> {
+        self.roster_keeping(db, program, proposals, &[]).await
+    }
+
+    /// Like [`Scoped::roster`], keeping the enrolments `keep` in the input even when they lack a
+    /// required preparation course (an ADMIN's override).
+    pub async fn roster_keeping<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        program: &program::Model,
+        proposals: Proposals,
+        keep: &[i64],
     ) -> Result<Roster> {
         let enrollments = enrollment::Entity::find()
             .filter(enrollment::Column::OrgId.eq(self.org))
@@ -77,9 +93,13 @@ impl Scoped<'_> {
             history.add(row, program.id, proposals)?;
         }
         let starts = relationship::start_date(today(), program.starts_on);
+        let unprepared = self.unprepared(db, program.id, &enrollments).await?;
         let mut person_of = HashMap::new();
         for row in &enrollments {
             let Some(person) = by_id.get(&row.person_id) else { continue };
+            if unprepared.contains_key(&row.id) && !keep.contains(&row.id) {
+                continue;
+            }
             // Only people employed on the day a new relationship would start take part; someone
             // serving notice past that day still does, someone gone by then does not.
             if !person.employment().employed_on(starts) || person.employment_status != EmploymentStatus::Active.as_str()
@@ -111,7 +131,47 @@ impl Scoped<'_> {
         }
         input.previous_pairs = history.previous_pairs;
         input.fixed = history.fixed;
-        Ok(Roster { input, person_of })
+        Ok(Roster { input, person_of, unprepared })
+    }
+}
+
+impl Roster {
+    /// Refuses, naming the courses, when one of these enrolments has not completed a required
+    /// preparation course.
+    pub fn refuse_unprepared(&self, enrollments: &[i64]) -> Result<()> {
+        match enrollments.iter().find_map(|id| self.unprepared.get(id)) {
+            Some(unprepared) => {
+                let missing: Vec<&Course> = unprepared.missing.iter().collect();
+                Err(Error::PreparationNotCompleted(crate::domain::preparation::describe(&missing)))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Unprepared mentees without an approved pair, as the matching outcome reports them; their
+    /// people join `person_of`.
+    pub fn unprepared_mentees(&mut self) -> Vec<UnmatchedMentee> {
+        let paired: HashSet<i64> = self.input.fixed.iter().map(|pair| pair.mentee_enrolment_id).collect();
+        let mut ids: Vec<i64> = self
+            .unprepared
+            .iter()
+            .filter(|(id, gap)| gap.role == EnrollmentRole::Mentee && !paired.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .map(|id| {
+                let gap = &self.unprepared[&id];
+                self.person_of.insert(id, gap.person_id);
+                let missing: Vec<&Course> = gap.missing.iter().collect();
+                UnmatchedMentee {
+                    mentee_enrolment_id: id,
+                    reason: UnmatchedReason::PreparationNotCompleted,
+                    message: crate::domain::preparation::describe(&missing),
+                    exclusions: Vec::new(),
+                }
+            })
+            .collect()
     }
 }
 

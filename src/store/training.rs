@@ -424,6 +424,8 @@ impl Scoped<'_> {
         let change = Change { action: "training.derive", entity_type: "Program", entity_id: Some(program_id), details };
         self.audit(&txn, change).await?;
         txn.commit().await?;
+        // Publish a large derivation now rather than in the first puller's request.
+        self.publish_statements().await?;
         Ok(appended)
     }
 

@@ -19,6 +19,7 @@ mod metrics_property;
 mod oidc;
 mod over_http;
 mod people;
+mod preparation;
 mod programs;
 mod records_in_time;
 mod relationships;

@@ -8,10 +8,10 @@ use crate::common::{Session, TestApp};
 
 /// A REVERSE program with juniors J1-J3 (mentors) and seniors S1-S4 (mentees).
 /// S1 manages J1; S4 is junior and Gen Z, so no mentor is more junior or younger.
-struct World {
-    program: String,
+pub(crate) struct World {
+    pub(crate) program: String,
     /// Enrolment ids by employee id.
-    enrollments: std::collections::HashMap<String, String>,
+    pub(crate) enrollments: std::collections::HashMap<String, String>,
 }
 
 fn someone(id: &str, level: i32, generation: &str, manager: Option<&str>) -> Value {
@@ -22,7 +22,7 @@ fn someone(id: &str, level: i32, generation: &str, manager: Option<&str>) -> Val
     entry
 }
 
-async fn world(app: &TestApp, rules: Value, capacity: i32) -> World {
+pub(crate) async fn world(app: &TestApp, rules: Value, capacity: i32) -> World {
     let admin = app.as_admin("acme");
     let people = json!([
         someone("J1", 2, "GEN_Z", Some("S1")),

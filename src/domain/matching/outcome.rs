@@ -40,6 +40,8 @@ pub enum UnmatchedReason {
     CapacityUsedUp,
     /// Eligible mentors exist but every such pair scores below the minimum score.
     BelowMinimumScore,
+    /// The mentee has not completed a preparation course the program requires before matching.
+    PreparationNotCompleted,
 }
 
 /// How many mentors one rule excluded for a mentee (a mentor may break several rules).

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table; only the store modules use them.
 
 pub mod audit_event;
+pub mod course_completion;
 pub mod enrollment;
 pub mod feedback;
 pub mod import_source;
@@ -14,6 +15,7 @@ pub mod objective;
 pub mod org_setting;
 pub mod person;
 pub mod person_skill;
+pub mod preparation_course;
 pub mod program;
 pub mod scim_token;
 pub mod skill;
