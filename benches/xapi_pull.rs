@@ -4,7 +4,9 @@
 //! way an LRS client does: `GET /xapi/statements?ascending=true&limit=500`, following `more`.
 //!
 //! `cargo bench --bench xapi_pull` (SQLite) or with `BENCH_DATABASE_URL=postgres://...`;
-//! `XAPI_BENCH_RELATIONSHIPS=1000` for a quick look.
+//! `XAPI_BENCH_RELATIONSHIPS=1000` for a quick look. With `PUSH_LRS_URL` (and
+//! `PUSH_LRS_USER`, `PUSH_LRS_PASSWORD`) it then pushes every statement to that LRS and times
+//! it: `scripts/bench-lrs-push.sh` starts Ralph for that.
 
 use std::time::Instant;
 
@@ -33,6 +35,11 @@ async fn main() {
     config.request_timeout = std::time::Duration::from_secs(600);
     config.rate_limit_per_token = 0;
     config.rate_limit_per_org = 0;
+    config.lrs_push = Some(reverse_mentoring::push::PushSettings {
+        interval: std::time::Duration::from_millis(50),
+        timeout: std::time::Duration::from_secs(60),
+        batch: 500,
+    });
     let app = reverse_mentoring::build(config).await.expect("build");
     let program = support::seed_matches(app.store.connection(), relationships).await;
     let admin = app.keys.issue("acme", "bench", &[Role::Admin], None, Duration::hours(1)).expect("token");
@@ -85,5 +92,36 @@ async fn main() {
     }
     rates.sort_by(f64::total_cmp);
     println!("median pull rate on {backend}: {:.0} statements/s (target 50,000)", rates[1]);
+    if let Ok(lrs) = std::env::var("PUSH_LRS_URL") {
+        push(&client, address, &admin, &lrs, appended).await;
+    }
     support::drop_database(cleanup).await;
+}
+
+/// Sets the LRS as the organisation's push target and waits until it acknowledged everything.
+async fn push(client: &reqwest::Client, address: std::net::SocketAddr, admin: &str, lrs: &str, statements: u64) {
+    let user = std::env::var("PUSH_LRS_USER").unwrap_or_default();
+    let password = std::env::var("PUSH_LRS_PASSWORD").unwrap_or_default();
+    let set = "mutation($i: LrsPushTargetInput!) { setLrsPushTarget(input: $i) { queued } }";
+    let input = json!({ "endpoint": lrs, "basic": { "username": user, "password": password } });
+    let started = Instant::now();
+    let answer = support::post_graphql(client, address, admin, set, json!({ "i": input })).await;
+    assert!(answer["data"]["setLrsPushTarget"]["queued"].is_u64(), "{answer}");
+    let status = "{ lrsPush { queued lastError } }";
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let answer = support::post_graphql(client, address, admin, status, json!({})).await;
+        let push = &answer["data"]["lrsPush"];
+        if let Some(error) = push["lastError"].as_str() {
+            panic!("the LRS refused a batch: {error}");
+        }
+        if push["queued"] == 0 {
+            break;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "pushed {statements} statements to {lrs} in batches of 500 in {seconds:.1} s ({:.0} statements/s)",
+        statements as f64 / seconds
+    );
 }

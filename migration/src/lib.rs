@@ -15,6 +15,7 @@ mod m20261204_000010_import_sources;
 mod m20261205_000011_training_records;
 mod m20261205_000012_lrs_push;
 mod m20261205_000013_preparation;
+mod m20261205_000014_xapi_actor;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_training_records::Migration),
             Box::new(m20261205_000012_lrs_push::Migration),
             Box::new(m20261205_000013_preparation::Migration),
+            Box::new(m20261205_000014_xapi_actor::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::relationship::{MatchStatus, PairSide};
-use super::{DomainError, invalid};
+use super::{DomainError, invalid, text_enum};
 
 /// The xAPI version every statement and response carries.
 pub const VERSION: &str = "1.0.3";
@@ -43,6 +43,24 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_2c3a_8b4e_4f5a_9c7d_0e1f_2a3b_4c5
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     base: String,
+    actors: ActorForm,
+}
+
+text_enum! {
+    /// How statements name people, chosen per organisation.
+    ActorForm {
+        /// `account {homePage: the service, name: employee id}`.
+        Account => "ACCOUNT",
+        /// `mbox: mailto:e-mail`, for people with an e-mail (others by account).
+        Mbox => "MBOX",
+    }
+}
+
+/// A person as statements name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Learner<'a> {
+    pub employee_id: &'a str,
+    pub email: Option<&'a str>,
 }
 
 /// Where IRIs live unless configured: the service on its default address.
@@ -50,7 +68,7 @@ pub const DEFAULT_BASE: &str = "http://localhost:8080/xapi";
 
 impl Default for Identity {
     fn default() -> Identity {
-        Identity { base: DEFAULT_BASE.to_owned() }
+        Identity { base: DEFAULT_BASE.to_owned(), actors: ActorForm::Account }
     }
 }
 
@@ -61,10 +79,15 @@ impl Identity {
         let rest = base.strip_prefix("https://").or_else(|| base.strip_prefix("http://"));
         match rest {
             Some(host) if !host.is_empty() && !base.contains(char::is_whitespace) => {
-                Ok(Identity { base: base.to_owned() })
+                Ok(Identity { base: base.to_owned(), actors: ActorForm::Account })
             }
             _ => Err(invalid(format!("the xAPI base '{base}' must be an absolute http(s) URL"))),
         }
+    }
+
+    /// The same identity naming people the way an organisation chose.
+    pub fn naming(&self, actors: ActorForm) -> Identity {
+        Identity { actors, ..self.clone() }
     }
 
     /// The accounts' home page: the service itself.
@@ -85,9 +108,22 @@ impl Identity {
         json!({ "objectType": "Agent", "account": { "homePage": self.base, "name": "reverse-mentoring" } })
     }
 
-    fn agent(&self, employee_id: &str) -> (Value, String) {
-        let agent = json!({ "objectType": "Agent", "account": { "homePage": self.base, "name": employee_id } });
-        (agent, account_key(&self.base, employee_id))
+    /// The key statements about `person` are filtered by.
+    pub fn agent_key(&self, person: Learner<'_>) -> String {
+        self.agent(person).1
+    }
+
+    fn agent(&self, person: Learner<'_>) -> (Value, String) {
+        match (self.actors, person.email) {
+            (ActorForm::Mbox, Some(email)) => {
+                let mbox = format!("mailto:{email}");
+                (json!({ "objectType": "Agent", "mbox": mbox }), format!("mbox:{mbox}"))
+            }
+            _ => {
+                let account = json!({ "homePage": self.base, "name": person.employee_id });
+                (json!({ "objectType": "Agent", "account": account }), account_key(&self.base, person.employee_id))
+            }
+        }
     }
 }
 
@@ -139,10 +175,8 @@ pub struct Relationship<'a> {
     pub id: i64,
     pub program_id: i64,
     pub status: MatchStatus,
-    /// The mentor's employee id.
-    pub mentor: &'a str,
-    /// The mentee's employee id.
-    pub mentee: &'a str,
+    pub mentor: Learner<'a>,
+    pub mentee: Learner<'a>,
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
 }
@@ -173,8 +207,7 @@ pub struct Enrollment<'a> {
     pub id: i64,
     pub program_id: i64,
     pub program_name: &'a str,
-    /// The person's employee id.
-    pub person: &'a str,
+    pub person: Learner<'a>,
     pub accepted: bool,
     pub enrolled_at: DateTime<Utc>,
 }
@@ -223,7 +256,7 @@ pub fn relationship_statements(
     let registration = registration(org, "relationship", pair.id);
     let program = identity.activity(org, "programs", pair.program_id);
     let relationship = identity.activity(org, "relationships", pair.id);
-    let context = |instructor: Option<&str>| {
+    let context = |instructor: Option<Learner<'_>>| {
         let mut context = json!({
             "registration": registration.to_string(),
             "contextActivities": {
@@ -466,8 +499,8 @@ mod tests {
             id: 7,
             program_id: 3,
             status,
-            mentor: "E1",
-            mentee: "E2",
+            mentor: Learner { employee_id: "E1", email: Some("e1@acme.example") },
+            mentee: Learner { employee_id: "E2", email: None },
             started_on: NaiveDate::from_ymd_opt(2026, 1, 1),
             ended_on: (status == MatchStatus::Completed).then(|| NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()),
         }
@@ -610,7 +643,7 @@ mod tests {
             id: 4,
             program_id: 3,
             program_name: "Digital fluency",
-            person: "E9",
+            person: Learner { employee_id: "E9", email: None },
             accepted: false,
             enrolled_at: at("2026-01-02T08:00:00Z"),
         };
@@ -620,6 +653,18 @@ mod tests {
         assert_eq!(derived[0].verb, verbs::REGISTERED);
         assert_eq!(derived[0].statement["object"]["definition"]["name"]["en-US"], "Digital fluency");
         assert_eq!(derived[0].agent, "account:https://mentoring.example.com/xapi|E9");
+    }
+
+    #[test]
+    fn an_organisation_may_name_people_by_mailbox() {
+        let meetings = [Meeting { id: 11, held_at: at("2026-01-10T09:00:00Z"), minutes: 60 }];
+        let by_mail = identity().naming(ActorForm::Mbox);
+        let derived = relationship_statements(&by_mail, "acme", &pair(MatchStatus::Active), &meetings, &[]);
+        assert_eq!(derived[0].statement["actor"], json!({ "objectType": "Agent", "mbox": "mailto:e1@acme.example" }));
+        assert_eq!(derived[0].agent, "mbox:mailto:e1@acme.example");
+        assert_eq!(derived[1].statement["actor"]["account"]["name"], "E2", "without an e-mail, by account");
+        let by_account = relationship_statements(&identity(), "acme", &pair(MatchStatus::Active), &meetings, &[]);
+        assert_ne!(derived[0].id("acme", 0), by_account[0].id("acme", 0));
     }
 
     #[test]

@@ -26,6 +26,22 @@ use crate::store::metrics::{
 pub struct OrgSettings {
     /// Metrics about fewer distinct people than this are suppressed (at least 3; default 5).
     min_group_size: i32,
+    /// How training records name people: ACCOUNT (employee id; the default) or MBOX (e-mail).
+    training_record_actor: TrainingRecordActor,
+}
+
+/// How training records name people.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::xapi::ActorForm")]
+pub enum TrainingRecordActor {
+    Account,
+    Mbox,
+}
+
+impl From<crate::store::settings::OrgSettings> for OrgSettings {
+    fn from(settings: crate::store::settings::OrgSettings) -> OrgSettings {
+        OrgSettings { min_group_size: settings.min_group_size, training_record_actor: settings.xapi_actor.into() }
+    }
 }
 
 /// Retention of participants at one horizon.
@@ -871,8 +887,7 @@ impl MetricsQuery {
     /// The organisation's settings (admins and analysts).
     async fn org_settings(&self, ctx: &Context<'_>) -> Result<OrgSettings> {
         access::viewer(ctx).require(&[Role::Admin, Role::Analyst], "reading the organisation's settings")?;
-        let settings = access::scoped(ctx).org_settings().await?;
-        Ok(OrgSettings { min_group_size: settings.min_group_size })
+        Ok(access::scoped(ctx).org_settings().await?.into())
     }
 }
 
@@ -882,10 +897,23 @@ pub struct SettingsMutation;
 
 #[Object]
 impl SettingsMutation {
-    /// Sets the smallest group a metric may describe (3 to 1000).
-    async fn update_org_settings(&self, ctx: &Context<'_>, min_group_size: i32) -> Result<OrgSettings> {
+    /// Changes the settings given (ADMIN): the smallest group a metric may describe (3 to 1000),
+    /// how training records name people from now on (statements already issued keep theirs until
+    /// `deriveTrainingRecords` or a change to their record reissues them).
+    async fn update_org_settings(
+        &self,
+        ctx: &Context<'_>,
+        min_group_size: Option<i32>,
+        training_record_actor: Option<TrainingRecordActor>,
+    ) -> Result<OrgSettings> {
         access::viewer(ctx).require(&[Role::Admin], "changing the organisation's settings")?;
-        let settings = access::scoped(ctx).set_min_group_size(min_group_size).await?;
-        Ok(OrgSettings { min_group_size: settings.min_group_size })
+        let store = access::scoped(ctx);
+        if let Some(value) = min_group_size {
+            store.set_min_group_size(value).await?;
+        }
+        if let Some(form) = training_record_actor {
+            store.set_xapi_actor(form.into()).await?;
+        }
+        Ok(store.org_settings().await?.into())
     }
 }

@@ -197,8 +197,12 @@ impl TrainingQuery {
             }
             None => None,
         };
+        let agent = match &person {
+            Some(person) => Some(store.training_agent(person).await?),
+            None => None,
+        };
         let query = StatementQuery {
-            agent: person.map(|person| store.training_agent(&person.employee_id)),
+            agent,
             verb,
             activity,
             registration,

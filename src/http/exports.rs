@@ -100,11 +100,13 @@ pub async fn program_metrics(
     }
     let data = serde_json::to_value(&response.data).unwrap_or(Value::Null);
     let csv = metrics_csv(&data["programMetrics"], params.by.as_deref());
-    let mut response = (StatusCode::OK, csv).into_response();
+    as_csv((StatusCode::OK, csv).into_response(), "attachment; filename=\"program-metrics.csv\"")
+}
+
+/// A response labelled as a CSV file to save under the name `disposition` gives.
+fn as_csv(mut response: Response, disposition: &'static str) -> Response {
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"program-metrics.csv\""));
+    response.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
     response
 }
 
@@ -142,13 +144,8 @@ pub async fn program_relationships(
                     }
                 }
             });
-            let mut response = axum::body::Body::from_stream(stream).into_response();
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-            response.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"program-relationships.csv\""),
-            );
-            response
+            let response = axum::body::Body::from_stream(stream).into_response();
+            as_csv(response, "attachment; filename=\"program-relationships.csv\"")
         }
         Err(error) => error_response(status_of(error.code()), media, &error),
     }
@@ -176,15 +173,7 @@ pub async fn training_completions(
         Err(refusal) => return *refusal,
     };
     match completions_csv(&state, &viewer, params).await {
-        Ok(csv) => {
-            let mut response = (StatusCode::OK, csv).into_response();
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-            response.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"training-completions.csv\""),
-            );
-            response
-        }
+        Ok(csv) => as_csv((StatusCode::OK, csv).into_response(), "attachment; filename=\"training-completions.csv\""),
         Err(error) => error_response(status_of(error.code()), media, &error),
     }
 }

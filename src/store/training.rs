@@ -25,6 +25,13 @@ use crate::domain::enrollment::EnrollmentStatus;
 use crate::domain::xapi::{self, Append, Derived, Issued};
 use crate::error::{Error, Result};
 
+/// A person's employee id and e-mail.
+type Named = (String, Option<String>);
+
+fn learner((employee_id, email): &Named) -> xapi::Learner<'_> {
+    xapi::Learner { employee_id, email: email.as_deref() }
+}
+
 /// Ids per `IN` list when a whole program is derived.
 const CHUNK: usize = 500;
 
@@ -189,7 +196,8 @@ impl Scoped<'_> {
             .await?;
         let people: HashSet<i64> =
             pairs.iter().flat_map(|pair| [pair.mentor_person_id, pair.mentee_person_id]).collect();
-        let employee_ids = self.employee_ids(db, people).await?;
+        let named = self.people_named(db, people).await?;
+        let identity = self.org_identity(db).await?;
         let mut meetings: HashMap<i64, Vec<xapi::Meeting>> = HashMap::new();
         for row in meeting::Entity::find()
             .filter(meeting::Column::OrgId.eq(self.org))
@@ -222,8 +230,7 @@ impl Scoped<'_> {
         };
         let mut derived = Vec::new();
         for pair in &pairs {
-            let (Some(mentor), Some(mentee)) =
-                (employee_ids.get(&pair.mentor_person_id), employee_ids.get(&pair.mentee_person_id))
+            let (Some(mentor), Some(mentee)) = (named.get(&pair.mentor_person_id), named.get(&pair.mentee_person_id))
             else {
                 return Err(Error::Internal(format!("match {} names a person who is not stored", pair.id)));
             };
@@ -245,13 +252,13 @@ impl Scoped<'_> {
                 id: pair.id,
                 program_id: pair.program_id,
                 status: parse_stored(&pair.status)?,
-                mentor,
-                mentee,
+                mentor: learner(mentor),
+                mentee: learner(mentee),
                 started_on: pair.started_on,
                 ended_on: pair.ended_on,
             };
             let held = meetings.get(&pair.id).map_or(&[][..], Vec::as_slice);
-            let statements = xapi::relationship_statements(self.xapi, self.org, &relationship, held, &learned);
+            let statements = xapi::relationship_statements(&identity, self.org, &relationship, held, &learned);
             derived.extend(statements.into_iter().map(|statement| (statement, Some(pair.id), None)));
         }
         let issued = self.issued(db, xapi_statement::Column::MatchId, ids).await?;
@@ -264,7 +271,8 @@ impl Scoped<'_> {
             .filter(enrollment::Column::Id.is_in(ids.iter().copied()))
             .all(db)
             .await?;
-        let employee_ids = self.employee_ids(db, rows.iter().map(|row| row.person_id).collect()).await?;
+        let named = self.people_named(db, rows.iter().map(|row| row.person_id).collect()).await?;
+        let identity = self.org_identity(db).await?;
         let programs: HashMap<i64, String> = program::Entity::find()
             .filter(program::Column::OrgId.eq(self.org))
             .filter(program::Column::Id.is_in(rows.iter().map(|row| row.program_id)))
@@ -275,36 +283,42 @@ impl Scoped<'_> {
             .collect();
         let mut derived = Vec::new();
         for row in &rows {
-            let (Some(person), Some(program_name)) = (employee_ids.get(&row.person_id), programs.get(&row.program_id))
-            else {
+            let (Some(person), Some(program_name)) = (named.get(&row.person_id), programs.get(&row.program_id)) else {
                 return Err(Error::Internal(format!("enrolment {} names a record that is not stored", row.id)));
             };
             let enrollment = xapi::Enrollment {
                 id: row.id,
                 program_id: row.program_id,
                 program_name,
-                person,
+                person: learner(person),
                 accepted: row.status == EnrollmentStatus::Accepted.as_str(),
                 enrolled_at: row.created_at,
             };
-            let statements = xapi::enrollment_statements(self.xapi, self.org, &enrollment);
+            let statements = xapi::enrollment_statements(&identity, self.org, &enrollment);
             derived.extend(statements.into_iter().map(|statement| (statement, None, Some(row.id))));
         }
         let issued = self.issued(db, xapi_statement::Column::EnrollmentId, ids).await?;
         self.append(db, derived, issued).await
     }
 
-    async fn employee_ids<C: ConnectionTrait>(&self, db: &C, people: HashSet<i64>) -> Result<HashMap<i64, String>> {
-        let rows: Vec<(i64, String)> = person::Entity::find()
+    /// Employee id and e-mail of each of these people.
+    async fn people_named<C: ConnectionTrait>(&self, db: &C, people: HashSet<i64>) -> Result<HashMap<i64, Named>> {
+        let rows: Vec<(i64, String, Option<String>)> = person::Entity::find()
             .filter(person::Column::OrgId.eq(self.org))
             .filter(person::Column::Id.is_in(people))
             .select_only()
             .column(person::Column::Id)
             .column(person::Column::EmployeeId)
+            .column(person::Column::Email)
             .into_tuple()
             .all(db)
             .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows.into_iter().map(|(id, employee_id, email)| (id, (employee_id, email))).collect())
+    }
+
+    /// The deployment's identity naming people the way this organisation chose.
+    async fn org_identity<C: ConnectionTrait>(&self, db: &C) -> Result<xapi::Identity> {
+        Ok(self.xapi.naming(self.org_settings_on(db).await?.xapi_actor))
     }
 
     /// The log's rows for these relationships or enrolments, voided and voiding ones included.
@@ -496,25 +510,42 @@ impl Scoped<'_> {
         Ok(LogEnd { position: position.unwrap_or(0), consistent_through: stored.unwrap_or(DateTime::UNIX_EPOCH) })
     }
 
-    /// The last position and `stored` time given so far.
+    /// The last position and `stored` time given so far, each read backwards along its index
+    /// (two aggregates in one statement made SQLite scan the whole log).
     async fn published_end<C: ConnectionTrait>(&self, db: &C) -> Result<(Option<i64>, Option<DateTime<Utc>>)> {
-        let row = xapi_statement::Entity::find()
+        let position = xapi_statement::Entity::find()
             .filter(xapi_statement::Column::OrgId.eq(self.org))
             .filter(xapi_statement::Column::Position.is_not_null())
+            .order_by_desc(xapi_statement::Column::Position)
             .select_only()
-            .column_as(xapi_statement::Column::Position.max(), "position")
-            .column_as(xapi_statement::Column::Stored.max(), "stored")
-            .into_tuple::<(Option<i64>, Option<DateTime<Utc>>)>()
+            .column(xapi_statement::Column::Position)
+            .into_tuple::<i64>()
             .one(db)
             .await?;
-        Ok(row.unwrap_or((None, None)))
+        Ok((position, self.last_stored(db).await?))
+    }
+
+    /// The latest `stored` time given so far.
+    async fn last_stored<C: ConnectionTrait>(&self, db: &C) -> Result<Option<DateTime<Utc>>> {
+        Ok(xapi_statement::Entity::find()
+            .filter(xapi_statement::Column::OrgId.eq(self.org))
+            .filter(xapi_statement::Column::Stored.is_not_null())
+            .order_by_desc(xapi_statement::Column::Stored)
+            .select_only()
+            .column(xapi_statement::Column::Stored)
+            .into_tuple::<DateTime<Utc>>()
+            .one(db)
+            .await?)
     }
 
     /// A page of published statements matching `query`, voided ones left out.
     pub async fn statements(&self, query: &StatementQuery) -> Result<StatementPage> {
         // A first page publishes and fixes the log it walks; the pages after it read that log.
         let (through, consistent_through) = match query.cursor {
-            Some(cursor) => (cursor.through, self.log_end(self.db).await?.consistent_through),
+            Some(cursor) => {
+                let consistent_through = self.last_stored(self.db).await?.unwrap_or(DateTime::UNIX_EPOCH);
+                (cursor.through, consistent_through)
+            }
             None => {
                 let end = self.publish_statements().await?;
                 (end.position, end.consistent_through)
@@ -678,7 +709,7 @@ impl Scoped<'_> {
             .all(self.db)
             .await?;
         let people = pairs.iter().flat_map(|pair| [pair.mentor_person_id, pair.mentee_person_id]).collect();
-        let employee_ids = self.employee_ids(self.db, people).await?;
+        let named = self.people_named(self.db, people).await?;
         let programs: HashMap<i64, String> = program::Entity::find()
             .filter(program::Column::OrgId.eq(self.org))
             .filter(program::Column::Id.is_in(pairs.iter().map(|pair| pair.program_id).collect::<HashSet<_>>()))
@@ -708,7 +739,7 @@ impl Scoped<'_> {
             for (side, person) in [(PairSide::Mentor, pair.mentor_person_id), (PairSide::Mentee, pair.mentee_person_id)]
             {
                 completions.push(Completion {
-                    employee_id: employee_ids.get(&person).cloned().unwrap_or_default(),
+                    employee_id: named.get(&person).map(|(employee_id, _)| employee_id.clone()).unwrap_or_default(),
                     program_name: programs.get(&pair.program_id).cloned().unwrap_or_default(),
                     side,
                     completed_on: ended,
@@ -724,9 +755,10 @@ impl Scoped<'_> {
         Ok(lrs_client::Entity::find_by_id(id).filter(lrs_client::Column::OrgId.eq(self.org)).one(self.db).await?)
     }
 
-    /// The key statements name this employee by (their account on this service).
-    pub fn training_agent(&self, employee_id: &str) -> String {
-        xapi::account_key(self.xapi.home_page(), employee_id)
+    /// The key statements name this person by, as the organisation chose.
+    pub async fn training_agent(&self, person: &person::Model) -> Result<String> {
+        let learner = xapi::Learner { employee_id: &person.employee_id, email: person.email.as_deref() };
+        Ok(self.org_identity(self.db).await?.agent_key(learner))
     }
 
     /// The organisation's LRS clients, newest first.

@@ -22,7 +22,10 @@ use crate::relationships::{LOG, meeting, pairs};
 /// What the loopback LRS does with the next batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
+    /// 503 without keeping anything.
     Refuse,
+    /// Keeps the batch, then answers too late: the sender sees a timeout for a batch that
+    /// arrived, as after a crash between sending and bookkeeping.
     Stall,
     Accept,
 }
@@ -39,6 +42,8 @@ struct Lrs {
     most_in_flight: usize,
     /// The same id with another body (a real LRS answers 409).
     conflicts: usize,
+    /// Statements received again as they were.
+    repeats: usize,
     /// The bearer token the LRS accepts when OAuth2 is in use.
     bearer: Option<String>,
 }
@@ -66,32 +71,37 @@ async fn statements(State(lrs): State<Shared>, headers: HeaderMap, body: String)
         match mode {
             Mode::Refuse => (StatusCode::SERVICE_UNAVAILABLE, "down for maintenance").into_response(),
             Mode::Stall => {
+                keep(&lrs, &body);
                 // The sender gives up before this answer; its retry may come while this one
                 // still sleeps, which is not two senders at once.
                 lrs.lock().expect("lock").in_flight -= 1;
                 tokio::time::sleep(Duration::from_secs(3)).await;
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                return StatusCode::OK.into_response();
             }
-            Mode::Accept => {
-                let batch: Vec<Value> = serde_json::from_str(&body).expect("a JSON array of statements");
-                let mut lrs = lrs.lock().expect("lock");
-                let mut ids = Vec::new();
-                for statement in batch {
-                    let id = statement["id"].as_str().expect("id").to_owned();
-                    match lrs.stored.get(&id) {
-                        Some(kept) if *kept != statement => lrs.conflicts += 1,
-                        _ => {
-                            lrs.stored.insert(id.clone(), statement);
-                        }
-                    }
-                    ids.push(id);
-                }
-                axum::Json(ids).into_response()
-            }
+            Mode::Accept => axum::Json(keep(&lrs, &body)).into_response(),
         }
     };
     lrs.lock().expect("lock").in_flight -= 1;
     answer
+}
+
+/// Keeps a batch as an LRS does, one statement per id; the ids.
+fn keep(lrs: &Shared, body: &str) -> Vec<String> {
+    let batch: Vec<Value> = serde_json::from_str(body).expect("a JSON array of statements");
+    let mut lrs = lrs.lock().expect("lock");
+    let mut ids = Vec::new();
+    for statement in batch {
+        let id = statement["id"].as_str().expect("id").to_owned();
+        match lrs.stored.get(&id) {
+            Some(kept) if *kept != statement => lrs.conflicts += 1,
+            Some(_) => lrs.repeats += 1,
+            None => {
+                lrs.stored.insert(id.clone(), statement);
+            }
+        }
+        ids.push(id);
+    }
+    ids
 }
 
 async fn token(State(lrs): State<Shared>, headers: HeaderMap, body: String) -> axum::response::Response {
@@ -186,6 +196,7 @@ async fn every_statement_reaches_an_lrs_that_refuses_stalls_and_recovers_exactly
     assert!(lrs_state >= 4, "batches of three, with retries");
     assert_eq!(stored_ids(&lrs), logged_ids(&app).await, "every statement of the log, each once by id");
     let lrs = lrs.lock().expect("lock");
+    assert!(lrs.repeats > 0, "the batch that arrived unacknowledged was sent again");
     assert_eq!(lrs.conflicts, 0, "a resent statement is the same statement");
     assert_eq!(lrs.most_in_flight, 1, "two replicas never send at the same time");
 }

@@ -391,3 +391,46 @@ async fn completions_export_in_the_lms_external_training_layout() {
         "another organisation sees none"
     );
 }
+
+#[tokio::test]
+async fn an_organisation_may_name_people_by_mailbox_from_then_on() {
+    let app = TestApp::spawn().await;
+    let world = pairs(&app, 1).await;
+    let (_, key, secret) = lrs_client(&app, "acme").await;
+    let admin = app.as_admin("acme");
+    let set = "mutation { updateOrgSettings(trainingRecordActor: MBOX) { minGroupSize trainingRecordActor } }";
+    let settings = admin.gql(set, json!({})).await.data()["updateOrgSettings"].clone();
+    assert_eq!(settings, json!({ "minGroupSize": 5, "trainingRecordActor": "MBOX" }));
+    app.as_coordinator("acme").gql(set, json!({})).await.assert_error("FORBIDDEN", "ADMIN");
+
+    // Issued statements keep their actor until they are derived again.
+    let (before, _) = walk(&app, "/xapi/statements", (&key, &secret)).await;
+    assert!(before.iter().all(|statement| statement["actor"]["account"].is_object()));
+    let derive = "mutation($p: ID!) { deriveTrainingRecords(programId: $p) }";
+    assert_eq!(
+        admin.gql(derive, json!({ "p": world.program })).await.data()["deriveTrainingRecords"],
+        4,
+        "2 voided, 2 new"
+    );
+    let (after, _) = walk(&app, "/xapi/statements", (&key, &secret)).await;
+    let registered: Vec<&Value> =
+        after.iter().filter(|s| s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/registered").collect();
+    assert_eq!(registered.len(), 2);
+    assert!(
+        registered
+            .iter()
+            .all(|statement| statement["actor"]["mbox"].as_str().is_some_and(|m| m.starts_with("mailto:")))
+    );
+
+    let agent: String = form_urlencoded::byte_serialize(br#"{"mbox":"mailto:m0@example.com"}"#).collect();
+    let (mine, _) = walk(&app, &format!("/xapi/statements?agent={agent}"), (&key, &secret)).await;
+    assert_eq!(verbs(&mine), ["registered"]);
+    let account: String =
+        form_urlencoded::byte_serialize(br#"{"account":{"homePage":"http://localhost:8080/xapi","name":"M0"}}"#)
+            .collect();
+    let (old, _) = walk(&app, &format!("/xapi/statements?agent={account}"), (&key, &secret)).await;
+    assert_eq!(verbs(&old), ["voided"], "the old statement is voided under the actor it had");
+    let own = app.as_participant("acme", "M0").gql("{ trainingRecords { statements } }", json!({})).await;
+    let own = own.data()["trainingRecords"]["statements"].as_array().expect("own").clone();
+    assert_eq!(verbs(&own), ["registered"], "a participant's own records follow the chosen form");
+}

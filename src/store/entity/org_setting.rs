@@ -14,6 +14,8 @@ pub struct Model {
     pub updated_at: DateTime<Utc>,
     /// Hex secret for pseudonymous keys in row-level exports (created on the first export).
     pub pseudonym_key: Option<String>,
+    /// How training records name people: ACCOUNT or MBOX.
+    pub xapi_actor: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
