@@ -418,7 +418,7 @@ pub struct Issued {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Append {
     /// Void a live statement whose record changed or went away.
-    Void { target: Uuid, source: String },
+    Void { target: Uuid },
     /// Issue a statement under this id.
     Issue { id: Uuid, derived: Derived },
 }
@@ -448,13 +448,11 @@ pub fn reconcile(org: &str, derived: Vec<Derived>, issued: &[Issued]) -> Vec<App
             continue;
         }
         if let Some(target) = current {
-            voids.push(Append::Void { target, source: derived.source.clone() });
+            voids.push(Append::Void { target });
         }
         issues.push(Append::Issue { id, derived });
     }
-    for (source, target) in live {
-        voids.push(Append::Void { target, source: source.to_owned() });
-    }
+    voids.extend(live.into_values().map(|target| Append::Void { target }));
     voids.extend(issues);
     voids
 }
@@ -619,7 +617,7 @@ mod tests {
         assert_eq!(
             appended,
             vec![
-                Append::Void { target: live[0].statement_id, source: "meeting:11:MENTOR".into() },
+                Append::Void { target: live[0].statement_id },
                 Append::Issue { id: ninety[0].id("acme", 0), derived: ninety[0].clone() },
             ]
         );
@@ -631,10 +629,7 @@ mod tests {
         ];
         let back = reconcile("acme", sixty.clone(), &history);
         assert_eq!(back[1], Append::Issue { id: sixty[0].id("acme", 1), derived: sixty[0].clone() });
-        assert_eq!(
-            reconcile("acme", Vec::new(), &live),
-            vec![Append::Void { target: live[0].statement_id, source: "meeting:11:MENTOR".into() }]
-        );
+        assert_eq!(reconcile("acme", Vec::new(), &live), vec![Append::Void { target: live[0].statement_id }]);
     }
 
     #[test]

@@ -367,7 +367,7 @@ impl Scoped<'_> {
         let mut new_rows = Vec::with_capacity(appends.len());
         for append in appends {
             new_rows.push(match append {
-                Append::Void { target, .. } => {
+                Append::Void { target } => {
                     let row = by_id
                         .get(target.to_string().as_str())
                         .ok_or_else(|| Error::Internal(format!("statement {target} to void is not in the log")))?;
