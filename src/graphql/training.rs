@@ -174,19 +174,19 @@ impl TrainingQuery {
             Some(id) => Some(ids::decode("person", &id, Kind::Person)?),
             None => None,
         };
-        let person = if viewer.has_any(&[Role::Lms, Role::Admin]) {
-            match person {
-                Some(id) => Some(store.person(id).await?.ok_or_else(|| Error::not_found("person"))?),
-                None => None,
-            }
-        } else if viewer.has(Role::Participant) {
+        const READERS: &[Role] = &[Role::Lms, Role::Admin];
+        let person = if viewer.has(Role::Participant) && !viewer.has_any(READERS) {
             let own = access::own_person(ctx).await?;
             if person.is_some_and(|id| id != own.id) {
                 return Err(Error::Forbidden("a participant reads only their own training records".into()));
             }
             Some(own)
         } else {
-            return Err(Error::Forbidden("reading training records needs one of the roles LMS, ADMIN".into()));
+            viewer.require(READERS, "reading training records")?;
+            match person {
+                Some(id) => Some(store.person(id).await?.ok_or_else(|| Error::not_found("person"))?),
+                None => None,
+            }
         };
         if !(1..=MAX_FIRST).contains(&first) {
             return Err(Error::BadInput(format!("first must be between 1 and {MAX_FIRST}")));

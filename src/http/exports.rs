@@ -103,6 +103,16 @@ pub async fn program_metrics(
     as_csv((StatusCode::OK, csv).into_response(), "attachment; filename=\"program-metrics.csv\"")
 }
 
+/// A day given in the query string (YYYY-MM-DD), if any.
+fn day(name: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>, Error> {
+    text.map(|text| {
+        text.parse().map_err(|_| {
+            Error::BadInput(format!("{name}: '{}' is not a date (YYYY-MM-DD)", crate::graphql::admission::short(text)))
+        })
+    })
+    .transpose()
+}
+
 /// A response labelled as a CSV file to save under the name `disposition` gives.
 fn as_csv(mut response: Response, disposition: &'static str) -> Response {
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -184,17 +194,6 @@ async fn completions_csv(
     params: CompletionParams,
 ) -> Result<String, Error> {
     viewer.require(&[crate::auth::Role::Lms, crate::auth::Role::Admin], "exporting training completions")?;
-    let day = |name: &str, text: Option<&str>| -> Result<Option<chrono::NaiveDate>, Error> {
-        text.map(|text| {
-            text.parse().map_err(|_| {
-                Error::BadInput(format!(
-                    "{name}: '{}' is not a date (YYYY-MM-DD)",
-                    crate::graphql::admission::short(text)
-                ))
-            })
-        })
-        .transpose()
-    };
     let (from, to) = (day("from", params.from.as_deref())?, day("to", params.to.as_deref())?);
     let completions = state.store.scoped(&viewer.org, &viewer.subject).completions(from, to).await?;
     let mut csv = String::from("employee_id,title,completion_date,hours\r\n");
@@ -235,12 +234,7 @@ async fn relationship_export(
 ) -> Result<RelationshipExport, Error> {
     viewer.require(READERS, "exporting relationships")?;
     let program = ids::decode("program id", &async_graphql::ID(program_id.to_owned()), Kind::Program)?;
-    let as_of = match params.as_of.as_deref() {
-        Some(text) => text.parse().map_err(|_| {
-            Error::BadInput(format!("asOf: '{}' is not a date (YYYY-MM-DD)", crate::graphql::admission::short(text)))
-        })?,
-        None => crate::store::today(),
-    };
+    let as_of = day("asOf", params.as_of.as_deref())?.unwrap_or_else(crate::store::today);
     state.store.scoped(&viewer.org, "system").apply_due_departures().await?;
     let store = state.store.scoped(&viewer.org, &viewer.subject);
     store.program(program).await?.ok_or_else(|| Error::not_found("program"))?;

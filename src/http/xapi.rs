@@ -35,38 +35,32 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/xapi/statements", get(statements).post(completions)).route("/xapi/about", get(about))
 }
 
-/// A refusal in the shape LRS clients read: the status, and a JSON body with a message.
+/// A refusal in the shape LRS clients read: the status (from the code, as on every surface),
+/// and a JSON body with the code and a message.
 struct Refusal {
-    status: StatusCode,
+    code: &'static str,
     message: String,
 }
 
 impl Refusal {
     fn bad(message: impl Into<String>) -> Refusal {
-        Refusal { status: StatusCode::BAD_REQUEST, message: message.into() }
+        Refusal { code: "BAD_USER_INPUT", message: message.into() }
     }
 }
 
 impl From<Error> for Refusal {
     fn from(error: Error) -> Refusal {
-        Refusal { status: super::status_of(error.code()), message: error.message().to_owned() }
+        Refusal { code: error.code(), message: error.message().to_owned() }
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let code = match self.status {
-            StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
-            StatusCode::FORBIDDEN => "FORBIDDEN",
-            StatusCode::NOT_FOUND => "NOT_FOUND",
-            StatusCode::TOO_MANY_REQUESTS => "RATE_LIMITED",
-            status if status.is_server_error() => "INTERNAL_SERVER_ERROR",
-            _ => "BAD_USER_INPUT",
-        };
-        let body = json!({ "error": true, "code": code, "message": crate::graphql::prefix(&self.message, 300) });
-        let mut response = (self.status, axum::Json(body)).into_response();
+        let status = super::status_of(self.code);
+        let body = json!({ "error": true, "code": self.code, "message": crate::graphql::prefix(&self.message, 300) });
+        let mut response = (status, axum::Json(body)).into_response();
         with_version(&mut response);
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"xapi\""));
         }
         response
@@ -92,7 +86,7 @@ struct Client {
 
 impl Client {
     async fn of(state: &AppState, headers: &HeaderMap) -> Result<Client, Refusal> {
-        let unauthenticated = |message: &str| Refusal { status: StatusCode::UNAUTHORIZED, message: message.into() };
+        let unauthenticated = |message: &str| Refusal { code: "UNAUTHENTICATED", message: message.into() };
         let value = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
@@ -121,7 +115,7 @@ impl Client {
         };
         if let Err(wait) = state.rate_limits.check(&client.org, &client.actor) {
             let message = format!("too many requests; retry after {} s", wait.as_secs().max(1));
-            return Err(Refusal { status: StatusCode::TOO_MANY_REQUESTS, message });
+            return Err(Refusal { code: "RATE_LIMITED", message });
         }
         Ok(client)
     }
@@ -276,7 +270,7 @@ async fn answer(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Re
                 Some(statement) => (StatusCode::OK, statement, through),
                 None => {
                     let what = if voided { "voided statement" } else { "statement" };
-                    return Err(Refusal { status: StatusCode::NOT_FOUND, message: format!("no {what} {id}") });
+                    return Err(Refusal { code: "NOT_FOUND", message: format!("no {what} {id}") });
                 }
             }
         }

@@ -183,6 +183,16 @@ impl Scoped<'_> {
             .into_iter()
             .map(|course| course.activity_iri)
             .collect();
+        // What is stored for these people, kept current as the batch writes, so a completion
+        // reported twice in one batch is found the second time.
+        let mut stored: HashMap<(i64, String), course_completion::Model> = course_completion::Entity::find()
+            .filter(course_completion::Column::OrgId.eq(self.org))
+            .filter(course_completion::Column::PersonId.is_in(people.values().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| ((row.person_id, row.activity_iri.clone()), row))
+            .collect();
         let mut counts = CompletionCounts::default();
         for (index, item) in reported.iter().enumerate() {
             let at = |message: String| Error::BadInput(format!("completions[{index}]: {message}"));
@@ -200,23 +210,22 @@ impl Scoped<'_> {
                 (Err(error), Unknown::Refuse) => return Err(error),
             };
             let score = preparation::score(item.score).map_err(|error| at(error.to_string()))?;
-            let existing = course_completion::Entity::find()
-                .filter(course_completion::Column::OrgId.eq(self.org))
-                .filter(course_completion::Column::PersonId.eq(person))
-                .filter(course_completion::Column::ActivityIri.eq(item.activity_iri.as_str()))
-                .one(db)
-                .await?;
-            match existing {
-                Some(row) if row.completed_at == item.completed_at && row.score == score => counts.unchanged += 1,
+            let key = (person, item.activity_iri.clone());
+            let written = match stored.get(&key) {
+                Some(row) if row.completed_at == item.completed_at && row.score == score => {
+                    counts.unchanged += 1;
+                    continue;
+                }
                 Some(row) => {
-                    let mut active = row.into_active_model();
+                    let mut active = row.clone().into_active_model();
                     active.completed_at = Set(item.completed_at);
                     active.score = Set(score);
                     active.recorded_at = Set(now());
-                    active.update(db).await?;
                     counts.updated += 1;
+                    active.update(db).await?
                 }
                 None => {
+                    counts.created += 1;
                     course_completion::ActiveModel {
                         org_id: Set(self.org.to_owned()),
                         person_id: Set(person),
@@ -227,10 +236,10 @@ impl Scoped<'_> {
                         ..Default::default()
                     }
                     .insert(db)
-                    .await?;
-                    counts.created += 1;
+                    .await?
                 }
-            }
+            };
+            stored.insert(key, written);
         }
         Ok(counts)
     }
@@ -245,13 +254,31 @@ impl Scoped<'_> {
             .order_by_asc(enrollment::Column::ProgramId)
             .all(self.db)
             .await?;
+        let programs: Vec<i64> = enrollments.iter().map(|row| row.program_id).collect();
+        let courses = self.preparation_courses(&programs).await?;
+        if courses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let completed: Vec<String> = course_completion::Entity::find()
+            .filter(course_completion::Column::OrgId.eq(self.org))
+            .filter(course_completion::Column::PersonId.eq(person_id))
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(|row| row.activity_iri)
+            .collect();
+        let done: HashSet<&str> = completed.iter().map(String::as_str).collect();
         let mut missing = Vec::new();
         for row in &enrollments {
-            let gaps = self.unprepared(self.db, row.program_id, std::slice::from_ref(row)).await?;
-            let Some(gap) = gaps.get(&row.id) else { continue };
-            let courses = self.preparation_courses(&[row.program_id]).await?;
+            let of_program: Vec<&preparation_course::Model> =
+                courses.iter().filter(|course| course.program_id == row.program_id).collect();
+            let gate: Vec<Course> = of_program.iter().map(|course| course.course()).collect::<Result<_>>()?;
+            let lacking = preparation::missing(&gate, parse_stored(&row.role)?, &done);
             missing.extend(
-                courses.into_iter().filter(|course| gap.missing.iter().any(|m| m.activity_iri == course.activity_iri)),
+                of_program
+                    .into_iter()
+                    .filter(|course| lacking.iter().any(|gap| gap.activity_iri == course.activity_iri))
+                    .cloned(),
             );
         }
         Ok(missing)

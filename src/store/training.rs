@@ -273,14 +273,7 @@ impl Scoped<'_> {
             .await?;
         let named = self.people_named(db, rows.iter().map(|row| row.person_id).collect()).await?;
         let identity = self.org_identity(db).await?;
-        let programs: HashMap<i64, String> = program::Entity::find()
-            .filter(program::Column::OrgId.eq(self.org))
-            .filter(program::Column::Id.is_in(rows.iter().map(|row| row.program_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|program| (program.id, program.name))
-            .collect();
+        let programs = self.program_names(db, rows.iter().map(|row| row.program_id)).await?;
         let mut derived = Vec::new();
         for row in &rows {
             let (Some(person), Some(program_name)) = (named.get(&row.person_id), programs.get(&row.program_id)) else {
@@ -314,6 +307,25 @@ impl Scoped<'_> {
             .all(db)
             .await?;
         Ok(rows.into_iter().map(|(id, employee_id, email)| (id, (employee_id, email))).collect())
+    }
+
+    /// The names of these programs.
+    async fn program_names<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<HashMap<i64, String>> {
+        let ids: HashSet<i64> = ids.collect();
+        let rows: Vec<(i64, String)> = program::Entity::find()
+            .filter(program::Column::OrgId.eq(self.org))
+            .filter(program::Column::Id.is_in(ids))
+            .select_only()
+            .column(program::Column::Id)
+            .column(program::Column::Name)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// The deployment's identity naming people the way this organisation chose.
@@ -710,14 +722,7 @@ impl Scoped<'_> {
             .await?;
         let people = pairs.iter().flat_map(|pair| [pair.mentor_person_id, pair.mentee_person_id]).collect();
         let named = self.people_named(self.db, people).await?;
-        let programs: HashMap<i64, String> = program::Entity::find()
-            .filter(program::Column::OrgId.eq(self.org))
-            .filter(program::Column::Id.is_in(pairs.iter().map(|pair| pair.program_id).collect::<HashSet<_>>()))
-            .all(self.db)
-            .await?
-            .into_iter()
-            .map(|program| (program.id, program.name))
-            .collect();
+        let programs = self.program_names(self.db, pairs.iter().map(|pair| pair.program_id)).await?;
         let mut minutes: HashMap<i64, i64> = HashMap::new();
         for chunk in pairs.chunks(CHUNK) {
             let sums: Vec<(i64, Option<i64>)> = meeting::Entity::find()
