@@ -16,6 +16,7 @@ mod m20261205_000011_training_records;
 mod m20261205_000012_lrs_push;
 mod m20261205_000013_preparation;
 mod m20261205_000014_xapi_actor;
+mod m20261205_000015_meeting_totals;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_lrs_push::Migration),
             Box::new(m20261205_000013_preparation::Migration),
             Box::new(m20261205_000014_xapi_actor::Migration),
+            Box::new(m20261205_000015_meeting_totals::Migration),
         ]
     }
 }

@@ -683,15 +683,22 @@ impl Scoped<'_> {
             Some(_) => "JOIN people pe ON pe.id = side.person_id AND pe.org_id = $1",
         };
         let sql = format!(
-            // The meetings are counted once per relationship into a materialised table that the
-            // cells join: planners otherwise re-run the meetings aggregate for every cell row
-            // (SQLite did, and never finished at full size).
+            // A relationship's meetings come from its kept totals (`match_meeting_totals`) when
+            // its latest meeting is before the end of the day, and are counted otherwise. They
+            // are materialised once per relationship for the cells to join: planners otherwise
+            // re-run the aggregate for every cell row (SQLite did, and never finished at full size).
             "WITH program_rel AS MATERIALIZED (
                SELECT id, mentor_person_id, mentee_person_id, {days} AS days FROM matches
                 WHERE org_id = $1 AND program_id = $2 AND status IN {STARTED} AND started_on <= $3
+             ), totals AS MATERIALIZED (
+               SELECT t.match_id, t.meetings, t.minutes, t.last_held_at FROM match_meeting_totals t
+                WHERE t.match_id IN (SELECT id FROM program_rel) AND t.org_id = $1
              ), met AS MATERIALIZED (
+               SELECT match_id, meetings, minutes FROM totals WHERE last_held_at < $4
+               UNION ALL
                SELECT m.match_id, COUNT(*) AS meetings, SUM(m.minutes) AS minutes FROM meetings m
-                WHERE m.match_id IN (SELECT id FROM program_rel) AND m.org_id = $1 AND m.held_at < $4
+                WHERE m.match_id IN (SELECT match_id FROM totals WHERE last_held_at >= $4)
+                  AND m.org_id = $1 AND m.held_at < $4
                 GROUP BY m.match_id
              ), rel AS MATERIALIZED (
                SELECT r.id, r.mentor_person_id, r.mentee_person_id, r.days, COALESCE(met.meetings, 0) AS meetings,

@@ -2,7 +2,7 @@
 //! written here from README's definitions, on SQLite and PostgreSQL.
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
-use reverse_mentoring::store::entity::{matched_pair, person};
+use reverse_mentoring::store::entity::{matched_pair, meeting, person};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
@@ -62,8 +62,8 @@ struct Org {
     program: i64,
     people: Vec<Person>,
     relationships: Vec<Relationship>,
-    /// (held at, relationship, minutes).
-    meetings: Vec<(DateTime<Utc>, i64, i64)>,
+    /// (row id, held at, relationship, minutes).
+    meetings: Vec<(i64, DateTime<Utc>, i64, i64)>,
     answers: Vec<Answer>,
 }
 
@@ -145,8 +145,8 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
             let held_at =
                 draw.day(date("2025-01-01"), date("2026-12-10")).and_hms_opt(12, 0, 0).expect("time").and_utc();
             let minutes = 15 + draw.below(76) as i32;
-            app.insert_meeting(org, relationship.id, held_at, minutes).await;
-            meetings.push((held_at, relationship.id, i64::from(minutes)));
+            let id = app.insert_meeting(org, relationship.id, held_at, minutes).await;
+            meetings.push((id, held_at, relationship.id, i64::from(minutes)));
         }
         for _ in 0..draw.below(4) {
             let respondent = people[if draw.below(2) == 0 { relationship.mentor } else { relationship.mentee }].id;
@@ -162,6 +162,31 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
                 satisfaction: i64::from(satisfaction),
                 confidence: i64::from(confidence),
             });
+        }
+    }
+    // Corrections after the fact: some meetings move (to another day, length or relationship),
+    // some are deleted, so the kept meeting totals are exercised beyond inserts.
+    for slot in (0..meetings.len()).rev() {
+        let (id, _, _, _) = meetings[slot];
+        match draw.below(5) {
+            0 => {
+                meeting::Entity::delete_by_id(id).exec(db).await.expect("delete");
+                meetings.remove(slot);
+            }
+            1 => {
+                let held_at =
+                    draw.day(date("2025-01-01"), date("2026-12-10")).and_hms_opt(15, 0, 0).expect("time").and_utc();
+                let relationship = relationships[draw.below(relationships.len() as u64) as usize].id;
+                let minutes = 15 + draw.below(76) as i32;
+                let mut row =
+                    meeting::Entity::find_by_id(id).one(db).await.expect("read").expect("row").into_active_model();
+                row.held_at = Set(held_at);
+                row.match_id = Set(relationship);
+                row.minutes = Set(minutes);
+                row.update(db).await.expect("write");
+                meetings[slot] = (id, held_at, relationship, i64::from(minutes));
+            }
+            _ => {}
         }
     }
     Org { program: row_number(&program), people, relationships, meetings, answers }
@@ -305,15 +330,19 @@ async fn the_databases_metrics_equal_a_recomputation_from_the_definitions() {
         let running: Vec<&Relationship> = org.relationships.iter().filter(|r| r.started_on <= as_of).collect();
         let days = |r: &Relationship| (r.ended_on.unwrap_or(as_of).min(as_of) - r.started_on).num_days() + 1;
         let end_of_day = (as_of + Duration::days(1)).and_hms_opt(0, 0, 0).expect("time").and_utc();
-        let counted: Vec<&(DateTime<Utc>, i64, i64)> =
-            org.meetings.iter().filter(|(at, _, _)| *at < end_of_day).collect();
-        let meetings_of = |r: &Relationship| counted.iter().filter(|(_, id, _)| *id == r.id).count() as f64;
+        let counted: Vec<&(i64, DateTime<Utc>, i64, i64)> =
+            org.meetings.iter().filter(|(_, at, _, _)| *at < end_of_day).collect();
+        let meetings_of = |r: &Relationship| counted.iter().filter(|(_, _, id, _)| *id == r.id).count() as f64;
         let reaching = running.iter().filter(|r| days(r) >= 30 && meetings_of(r) * 30.4375 >= days(r) as f64).count();
         let cadence =
             store.cadence_counts(&[org.program], as_of, 1.0, None).await.expect("cadence").pop().unwrap_or_default();
         assert_eq!(cadence.relationships, running.len() as i64, "case {case}: relationships");
         assert_eq!(cadence.meetings, counted.len() as i64, "case {case}: meetings");
-        assert_eq!(cadence.minutes, counted.iter().map(|(_, _, minutes)| minutes).sum::<i64>(), "case {case}: minutes");
+        assert_eq!(
+            cadence.minutes,
+            counted.iter().map(|(_, _, _, minutes)| minutes).sum::<i64>(),
+            "case {case}: minutes"
+        );
         assert_eq!(cadence.active_days, running.iter().map(|r| days(r)).sum::<i64>(), "case {case}: active days");
         assert_eq!(cadence.eligible, running.iter().filter(|r| days(r) >= 30).count() as i64, "case {case}: eligible");
         assert_eq!(cadence.reaching, reaching as i64, "case {case}: reaching one meeting a month");

@@ -185,7 +185,13 @@ impl TestApp {
 
     /// Writes a meeting of relationship `match_id` straight to the database, held at `held_at`
     /// (history the API would date today).
-    pub async fn insert_meeting(&self, org: &str, match_id: i64, held_at: chrono::DateTime<chrono::Utc>, minutes: i32) {
+    pub async fn insert_meeting(
+        &self,
+        org: &str,
+        match_id: i64,
+        held_at: chrono::DateTime<chrono::Utc>,
+        minutes: i32,
+    ) -> i64 {
         use reverse_mentoring::store::entity::meeting;
         use sea_orm::{ActiveModelTrait, ActiveValue::Set};
         meeting::ActiveModel {
@@ -205,7 +211,8 @@ impl TestApp {
         }
         .insert(self.store.connection())
         .await
-        .expect("meeting");
+        .expect("meeting")
+        .id
     }
 
     /// Writes a feedback answer of `respondent` in relationship `match_id` straight to the
