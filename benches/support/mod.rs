@@ -4,6 +4,8 @@
 // Each bench and the test include this file and use a different part of it.
 #![allow(dead_code)]
 
+pub mod company;
+
 use chrono::Utc;
 use reverse_mentoring::store::entity::{
     enrollment, feedback, learning, matched_pair, meeting, person, person_skill, program, skill,
