@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter,
 };
 use serde_json::json;
@@ -145,7 +145,7 @@ impl Scoped<'_> {
         let ids = (pair.mentor_enrollment_id, pair.mentee_enrollment_id);
         self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
         let keep = if pair.override_preparation { vec![ids.0, ids.1] } else { Vec::new() };
-        let roster = self.roster_keeping(&txn, &program, Proposals::HoldSlots, &keep).await?;
+        let roster = self.pair_roster(&txn, &program, ids, &keep).await?;
         if !pair.override_preparation {
             roster.refuse_unprepared(&[ids.1, ids.0])?;
         }
@@ -288,7 +288,18 @@ impl Scoped<'_> {
             .one(txn)
             .await?
             .ok_or_else(|| Error::not_found("enrollment"))?;
-        let active = self.matches_in_status(txn, row.program_id, MatchStatus::Active).await?;
+        // Only the active pairs of these two enrolments, not the whole program's.
+        let active = matched_pair::Entity::find()
+            .filter(matched_pair::Column::OrgId.eq(self.org))
+            .filter(matched_pair::Column::ProgramId.eq(row.program_id))
+            .filter(matched_pair::Column::Status.eq(MatchStatus::Active.as_str()))
+            .filter(
+                Condition::any()
+                    .add(matched_pair::Column::MentorEnrollmentId.eq(row.mentor_enrollment_id))
+                    .add(matched_pair::Column::MenteeEnrollmentId.eq(row.mentee_enrollment_id)),
+            )
+            .all(txn)
+            .await?;
         let used = active.iter().filter(|other| other.mentor_enrollment_id == row.mentor_enrollment_id).count();
         if used >= usize::try_from(mentor.capacity.unwrap_or(1)).unwrap_or(0) {
             return Err(Error::Conflict(format!("the mentor's {used} slot(s) are all taken by active pairs")));

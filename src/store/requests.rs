@@ -62,7 +62,7 @@ impl Scoped<'_> {
         }
         let ids = (mentor_enrollment_id, mentee_enrollment_id);
         self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
-        let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+        let roster = self.pair_roster(&txn, &program, ids, &[]).await?;
         roster.refuse_unprepared(&[mentee_enrollment_id, mentor_enrollment_id])?;
         refuse_pair(&self.violations(&roster, ids)?)?;
         let window = i64::from(rules_of(&program)?.response_window_days);
@@ -104,7 +104,7 @@ impl Scoped<'_> {
             self.lock_enrollment(&txn, row.mentor_enrollment_id).await?;
             let ids = (row.mentor_enrollment_id, row.mentee_enrollment_id);
             self.check_enrolled_employed_from(&txn, ids, relationship::start_date(today(), program.starts_on)).await?;
-            let roster = self.roster(&txn, &program, Proposals::HoldSlots).await?;
+            let roster = self.pair_roster(&txn, &program, ids, &[]).await?;
             roster.refuse_unprepared(&[row.mentee_enrollment_id, row.mentor_enrollment_id])?;
             refuse_pair(&self.violations(&roster, ids)?)?;
             let explanation = explain(&roster, ids)?;

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::{enrollment, matched_pair, person, person_skill, program};
 use super::preparation::Unprepared;
@@ -39,6 +39,16 @@ pub struct Roster {
     pub unprepared: HashMap<i64, Unprepared>,
 }
 
+/// Which accepted enrolments of a program a roster holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// All of them: a matching run or a ranking.
+    Program,
+    /// One mentor's and one mentee's enrolment: checking or forming that pair, which reads only
+    /// what the pair's rules look at, so its cost does not grow with the organisation.
+    Pair(i64, i64),
+}
+
 impl Scoped<'_> {
     /// Builds the engine input of `program` on `db` (a transaction when the result is written).
     pub async fn roster<C: ConnectionTrait>(
@@ -47,37 +57,60 @@ impl Scoped<'_> {
         program: &program::Model,
         proposals: Proposals,
     ) -> Result<Roster> {
-        self.roster_keeping(db, program, proposals, &[]).await
+        self.roster_of(db, program, proposals, &[], Scope::Program).await
     }
 
-    /// Like [`Scoped::roster`], keeping the enrolments `keep` in the input even when they lack a
-    /// required preparation course (an ADMIN's override).
-    pub async fn roster_keeping<C: ConnectionTrait>(
+    /// The engine input for one pair of `program`, (mentor enrolment, mentee enrolment): the same
+    /// rules and scores as in the whole program's roster, with only these two enrolments in it.
+    /// `keep` lists enrolments to keep even when they lack a required preparation course (an
+    /// ADMIN's override).
+    pub async fn pair_roster<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        program: &program::Model,
+        (mentor, mentee): (i64, i64),
+        keep: &[i64],
+    ) -> Result<Roster> {
+        self.roster_of(db, program, Proposals::HoldSlots, keep, Scope::Pair(mentor, mentee)).await
+    }
+
+    async fn roster_of<C: ConnectionTrait>(
         &self,
         db: &C,
         program: &program::Model,
         proposals: Proposals,
         keep: &[i64],
+        scope: Scope,
     ) -> Result<Roster> {
-        let enrollments = enrollment::Entity::find()
+        let mut enrollments = enrollment::Entity::find()
             .filter(enrollment::Column::OrgId.eq(self.org))
             .filter(enrollment::Column::ProgramId.eq(program.id))
-            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Accepted.as_str()))
-            .all(db)
-            .await?;
-        let people = person::Entity::find().filter(person::Column::OrgId.eq(self.org)).all(db).await?;
+            .filter(enrollment::Column::Status.eq(EnrollmentStatus::Accepted.as_str()));
+        if let Scope::Pair(mentor, mentee) = scope {
+            enrollments = enrollments.filter(enrollment::Column::Id.is_in([mentor, mentee]));
+        }
+        let enrollments = enrollments.all(db).await?;
+        let depth = usize::from(rules_of(program)?.reporting_line_depth);
         let person_ids: Vec<i64> = enrollments.iter().map(|row| row.person_id).collect();
+        let (people, matches) = match scope {
+            Scope::Program => (
+                person::Entity::find().filter(person::Column::OrgId.eq(self.org)).all(db).await?,
+                matched_pair::Entity::find().filter(matched_pair::Column::OrgId.eq(self.org)).all(db).await?,
+            ),
+            Scope::Pair(mentor, mentee) => (
+                self.people_and_managers(db, &person_ids, depth).await?,
+                self.pair_history(db, program.id, (mentor, mentee), &enrollments).await?,
+            ),
+        };
         let skills = person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
             .filter(person_skill::Column::PersonId.is_in(person_ids))
             .all(db)
             .await?;
-        let matches = matched_pair::Entity::find().filter(matched_pair::Column::OrgId.eq(self.org)).all(db).await?;
 
         let by_id: HashMap<i64, &person::Model> = people.iter().map(|row| (row.id, row)).collect();
         let by_employee: HashMap<&str, &person::Model> =
             people.iter().map(|row| (row.employee_id.as_str(), row)).collect();
-        let depth = usize::from(rules_of(program)?.reporting_line_depth);
         let mut skills_of: HashMap<i64, OffersAndWants> = HashMap::new();
         for row in &skills {
             let entry = skills_of.entry(row.person_id).or_default();
@@ -132,6 +165,66 @@ impl Scoped<'_> {
         input.previous_pairs = history.previous_pairs;
         input.fixed = history.fixed;
         Ok(Roster { input, person_of, unprepared })
+    }
+
+    /// The people `ids` and their managers up to `depth` levels above them, one read per level.
+    async fn people_and_managers<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        ids: &[i64],
+        depth: usize,
+    ) -> Result<Vec<person::Model>> {
+        let mut people = person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(db)
+            .await?;
+        let mut level = people.clone();
+        for _ in 0..depth {
+            let known: HashSet<&str> = people.iter().map(|row| row.employee_id.as_str()).collect();
+            let above: HashSet<String> = level
+                .iter()
+                .filter_map(|row| row.manager_employee_id.clone())
+                .filter(|manager| !known.contains(manager.as_str()))
+                .collect();
+            if above.is_empty() {
+                break;
+            }
+            level = person::Entity::find()
+                .filter(person::Column::OrgId.eq(self.org))
+                .filter(person::Column::EmployeeId.is_in(above))
+                .all(db)
+                .await?;
+            people.extend(level.iter().cloned());
+        }
+        Ok(people)
+    }
+
+    /// The matches a pair's check reads: this program's matches of the mentor's or the mentee's
+    /// enrolment (slots, an approved pair) and any earlier relationship of the two people.
+    async fn pair_history<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        program_id: i64,
+        (mentor, mentee): (i64, i64),
+        enrollments: &[enrollment::Model],
+    ) -> Result<Vec<matched_pair::Model>> {
+        let person = |id: i64| enrollments.iter().find(|row| row.id == id).map(|row| row.person_id);
+        let mut either = Condition::any().add(
+            Condition::all().add(matched_pair::Column::ProgramId.eq(program_id)).add(
+                Condition::any()
+                    .add(matched_pair::Column::MentorEnrollmentId.eq(mentor))
+                    .add(matched_pair::Column::MenteeEnrollmentId.eq(mentee)),
+            ),
+        );
+        if let (Some(mentor_person), Some(mentee_person)) = (person(mentor), person(mentee)) {
+            either = either.add(
+                Condition::all()
+                    .add(matched_pair::Column::MentorPersonId.eq(mentor_person))
+                    .add(matched_pair::Column::MenteePersonId.eq(mentee_person)),
+            );
+        }
+        Ok(matched_pair::Entity::find().filter(matched_pair::Column::OrgId.eq(self.org)).filter(either).all(db).await?)
     }
 }
 

@@ -198,24 +198,26 @@ impl Scoped<'_> {
             pairs.iter().flat_map(|pair| [pair.mentor_person_id, pair.mentee_person_id]).collect();
         let named = self.people_named(db, people).await?;
         let identity = self.org_identity(db).await?;
-        let mut meetings: HashMap<i64, Vec<xapi::Meeting>> = HashMap::new();
-        for row in meeting::Entity::find()
+        // Sorted here, not by the statement: ordered by id, SQLite walks the whole organisation's
+        // meetings (and learnings) through the (org_id, id) index instead of these matches' rows.
+        let mut rows = meeting::Entity::find()
             .filter(meeting::Column::OrgId.eq(self.org))
             .filter(meeting::Column::MatchId.is_in(ids.iter().copied()))
-            .order_by_asc(meeting::Column::Id)
             .all(db)
-            .await?
-        {
+            .await?;
+        rows.sort_unstable_by_key(|row| row.id);
+        let mut meetings: HashMap<i64, Vec<xapi::Meeting>> = HashMap::new();
+        for row in rows {
             let meeting = xapi::Meeting { id: row.id, held_at: row.held_at, minutes: row.minutes };
             meetings.entry(row.match_id).or_default().push(meeting);
         }
-        let learnings = learning::Entity::find()
+        let mut learnings = learning::Entity::find()
             .filter(learning::Column::OrgId.eq(self.org))
             .filter(learning::Column::MatchId.is_in(ids.iter().copied()))
             .filter(learning::Column::ConfirmedAt.is_not_null())
-            .order_by_asc(learning::Column::Id)
             .all(db)
             .await?;
+        learnings.sort_unstable_by_key(|row| row.id);
         let skills: HashMap<i64, skill::Model> = if learnings.is_empty() {
             HashMap::new()
         } else {
@@ -340,12 +342,14 @@ impl Scoped<'_> {
         owner: xapi_statement::Column,
         ids: &[i64],
     ) -> Result<Vec<xapi_statement::Model>> {
-        Ok(xapi_statement::Entity::find()
+        // Sorted here for the reason `derive_for_matches` sorts meetings.
+        let mut rows = xapi_statement::Entity::find()
             .filter(xapi_statement::Column::OrgId.eq(self.org))
             .filter(owner.is_in(ids.iter().copied()))
-            .order_by_asc(xapi_statement::Column::Seq)
             .all(db)
-            .await?)
+            .await?;
+        rows.sort_unstable_by_key(|row| row.seq);
+        Ok(rows)
     }
 
     async fn append<C: ConnectionTrait>(

@@ -258,6 +258,56 @@ async fn manual_pairs_follow_the_rules_unless_an_admin_overrides_one() {
     );
 }
 
+#[tokio::test]
+async fn a_pairs_check_follows_the_reporting_line_as_far_as_the_program_says() {
+    let app = TestApp::spawn().await;
+    let world = world(&app, json!({ "reportingLineDepth": 3 }), 1).await;
+    // J2 reports to M1, M1 to M2 (both in no program), M2 to S2: S2 is J2's manager three levels up.
+    let admin = app.as_admin("acme");
+    let line = json!([
+        someone("M2", 10, "GEN_X", Some("S2")),
+        someone("M1", 8, "GEN_X", Some("M2")),
+        someone("J2", 3, "GEN_Z", Some("M1")),
+    ]);
+    admin.upsert_people(line).await;
+    let pair = |mentor: &str, mentee: &str| {
+        json!({ "i": { "programId": world.program, "mentorEnrollmentId": world.enrollments[mentor],
+                       "menteeEnrollmentId": world.enrollments[mentee] } })
+    };
+    let coordinator = app.as_coordinator("acme");
+    coordinator.gql(PAIR, pair("J2", "S2")).await.assert_error("BAD_USER_INPUT", "reporting line");
+    let outside = coordinator.gql(PAIR, pair("J2", "S3")).await;
+    assert_eq!(outside.data()["pairManually"]["status"], "ACTIVE");
+}
+
+#[tokio::test]
+async fn a_pair_that_had_a_relationship_in_another_program_is_refused() {
+    let app = TestApp::spawn().await;
+    let world = world(&app, json!({}), 1).await;
+    let coordinator = app.as_coordinator("acme");
+    let first = json!({ "i": { "programId": world.program, "mentorEnrollmentId": world.enrollments["J2"],
+                               "menteeEnrollmentId": world.enrollments["S2"] } });
+    assert_eq!(coordinator.gql(PAIR, first).await.data()["pairManually"]["status"], "ACTIVE");
+    let admin = app.as_admin("acme");
+    let people = admin.gql("{ people(first: 20) { edges { node { id employeeId } } } }", json!({})).await;
+    let id_of = |employee: &str| {
+        people.data()["people"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|edge| edge["node"]["employeeId"] == employee)
+            .and_then(|edge| edge["node"]["id"].as_str())
+            .expect("person")
+            .to_owned()
+    };
+    let second = admin.create_program("Second round").await;
+    admin.open_enrollment(&second).await;
+    let mentor = admin.enroll(&second, &id_of("J2"), "MENTOR").await;
+    let mentee = admin.enroll(&second, &id_of("S2"), "MENTEE").await;
+    let again = json!({ "i": { "programId": second, "mentorEnrollmentId": mentor, "menteeEnrollmentId": mentee } });
+    coordinator.gql(PAIR, again).await.assert_error("BAD_USER_INPUT", "already had a mentoring relationship");
+}
+
 const SUGGEST: &str = "query($p: ID!) { suggestedMentors(programId: $p, first: 5) { score freeCapacity mentor { employeeId } enrollment { id } explanation { rulesChecked } } }";
 const REQUEST: &str = "mutation($p: ID!, $m: ID!) { requestMentor(programId: $p, mentorEnrollmentId: $m, note: \"Teach me AI?\") { id status note expiresAt mentor { employeeId } } }";
 const ACCEPT: &str = "mutation($id: ID!) { acceptMatchRequest(id: $id) { status match { status source mentor { employeeId } mentee { employeeId } } } }";
