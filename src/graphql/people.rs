@@ -15,7 +15,7 @@ use crate::domain::person::{MAX_BATCH, PersonDraft};
 use crate::error::{Error, Result};
 use crate::store::enrollments::EnrollmentFilter;
 use crate::store::entity::{person, person_skill};
-use crate::store::people::PeopleFilter;
+use crate::store::people::{PeopleFilter, PersonSkillEntry};
 
 /// An employee from the directory.
 pub struct Person(pub person::Model);
@@ -136,6 +136,30 @@ impl PersonSkill {
     async fn level(&self) -> i32 {
         i32::from(self.0.strength)
     }
+}
+
+/// One skill a person offers or wants, in a batch.
+#[derive(InputObject)]
+pub struct PersonSkillInput {
+    /// The person.
+    pub person_id: ID,
+    /// The catalogue skill.
+    pub skill_id: ID,
+    /// OFFERS or WANTS.
+    pub relation: SkillRelation,
+    /// Proficiency (OFFERS) or priority (WANTS), 1-5.
+    pub level: i32,
+}
+
+/// What `setPersonSkills` did.
+#[derive(SimpleObject)]
+pub struct SetPersonSkillsPayload {
+    /// Skills a person did not offer or want before.
+    pub created: i32,
+    /// Skills whose level changed.
+    pub updated: i32,
+    /// Skills already set at that level.
+    pub unchanged: i32,
 }
 
 /// One directory entry to import.
@@ -325,6 +349,36 @@ impl PeopleMutation {
         access::require_self_or_manager(ctx, person_id, "changing skills").await?;
         let row = access::scoped(ctx).set_person_skill(person_id, skill_id, relation.into(), level).await?;
         Ok(PersonSkill(row))
+    }
+
+    /// Sets up to 1,000 skills that people offer or want (what an integration loading a skills
+    /// inventory sends), all or nothing: one unknown person or skill, level out of range or
+    /// repeated entry writes nothing and is named by its index. Sending the same batch again
+    /// changes nothing.
+    async fn set_person_skills(
+        &self,
+        ctx: &Context<'_>,
+        skills: Vec<PersonSkillInput>,
+    ) -> Result<SetPersonSkillsPayload> {
+        access::viewer(ctx).require(&[Role::Admin], "importing skills")?;
+        if skills.is_empty() || skills.len() > MAX_BATCH {
+            return Err(Error::BadInput(format!(
+                "send between 1 and {MAX_BATCH} skills per call, got {}",
+                skills.len()
+            )));
+        }
+        let mut entries = Vec::with_capacity(skills.len());
+        for (index, input) in skills.into_iter().enumerate() {
+            entries.push(PersonSkillEntry {
+                person_id: ids::decode(&format!("skills[{index}].personId"), &input.person_id, Kind::Person)?,
+                skill_id: ids::decode(&format!("skills[{index}].skillId"), &input.skill_id, Kind::Skill)?,
+                relation: input.relation.into(),
+                level: input.level,
+            });
+        }
+        let (created, updated, unchanged) = access::scoped(ctx).set_person_skills(&entries).await?;
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(SetPersonSkillsPayload { created: count(created), updated: count(updated), unchanged: count(unchanged) })
     }
 
     /// Removes a skill a person offered or wanted; returns whether there was one.

@@ -11,13 +11,26 @@ use serde_json::json;
 
 use super::audit::Change;
 use super::departures::{DepartureSource, status_after};
-use super::entity::{person, person_skill};
+use super::entity::{person, person_skill, skill};
 use super::page::{self, Page, PageRequest};
 use super::{Scoped, now, today};
 use crate::domain::person::{EmploymentStatus, Generation, PersonRecord};
 use crate::domain::skill::{SkillRelation, strength};
 use crate::domain::timeline::{Employment, departure_step};
 use crate::error::{Error, Result};
+
+/// One entry of a batch of person skills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonSkillEntry {
+    /// The person's row id.
+    pub person_id: i64,
+    /// The skill's row id.
+    pub skill_id: i64,
+    /// Offers or wants.
+    pub relation: SkillRelation,
+    /// Proficiency (offers) or priority (wants), 1-5.
+    pub level: i32,
+}
 
 /// Filters for listing people; all optional, combined with AND.
 #[derive(Debug, Default, Clone)]
@@ -216,6 +229,106 @@ impl Scoped<'_> {
         page::fetch(self.db, person::Entity::find().filter(condition), person::Column::Id, request).await
     }
 
+    /// Sets a batch of what people offer or want, all or nothing: an unknown person or skill, or
+    /// a level out of range, anywhere in the batch writes nothing and names the entry. Returns
+    /// (created, updated, unchanged).
+    pub async fn set_person_skills(&self, entries: &[PersonSkillEntry]) -> Result<(usize, usize, usize)> {
+        self.put_person_skills(entries, |index| format!("skills[{index}]: ")).await
+    }
+
+    /// Writes `entries` in one transaction, auditing each one that changed; an error about an
+    /// entry starts with `label(index)`.
+    async fn put_person_skills(
+        &self,
+        entries: &[PersonSkillEntry],
+        label: impl Fn(usize) -> String,
+    ) -> Result<(usize, usize, usize)> {
+        let at = |index: usize, error: Error| match error {
+            Error::BadInput(message) => Error::BadInput(format!("{}{message}", label(index))),
+            Error::NotFound(message) => Error::NotFound(format!("{}{message}", label(index))),
+            other => other,
+        };
+        let mut levels = Vec::with_capacity(entries.len());
+        let mut seen = std::collections::HashSet::new();
+        for (index, entry) in entries.iter().enumerate() {
+            levels.push(strength(entry.relation, entry.level).map_err(|error| at(index, error.into()))?);
+            if !seen.insert((entry.person_id, entry.skill_id, entry.relation.as_str())) {
+                let message = "the same person, skill and relation appear twice in the batch".to_owned();
+                return Err(at(index, Error::BadInput(message)));
+            }
+        }
+        let txn = self.begin().await?;
+        let people: std::collections::HashSet<i64> = person::Entity::find()
+            .filter(person::Column::OrgId.eq(self.org))
+            .filter(person::Column::Id.is_in(entries.iter().map(|entry| entry.person_id)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        let skills: std::collections::HashSet<i64> = skill::Entity::find()
+            .filter(skill::Column::OrgId.eq(self.org))
+            .filter(skill::Column::Id.is_in(entries.iter().map(|entry| entry.skill_id)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        for (index, entry) in entries.iter().enumerate() {
+            if !people.contains(&entry.person_id) {
+                return Err(at(index, Error::not_found("person")));
+            }
+            if !skills.contains(&entry.skill_id) {
+                return Err(at(index, Error::not_found("skill")));
+            }
+        }
+        let mut existing: HashMap<(i64, i64, String), person_skill::Model> = person_skill::Entity::find()
+            .filter(person_skill::Column::OrgId.eq(self.org))
+            .filter(person_skill::Column::PersonId.is_in(people.iter().copied()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|row| ((row.person_id, row.skill_id, row.relation.clone()), row))
+            .collect();
+        let (mut created, mut updated, mut unchanged) = (Vec::new(), 0, 0);
+        for (entry, level) in entries.iter().zip(levels) {
+            let key = (entry.person_id, entry.skill_id, entry.relation.as_str().to_owned());
+            match existing.remove(&key) {
+                Some(row) if i32::from(row.strength) == level => {
+                    unchanged += 1;
+                    continue;
+                }
+                Some(row) => {
+                    let mut active = row.into_active_model();
+                    active.strength = Set(level as i16);
+                    active.updated_at = Set(now());
+                    active.update(&txn).await?;
+                    updated += 1;
+                }
+                None => created.push(person_skill::ActiveModel {
+                    org_id: Set(self.org.to_owned()),
+                    person_id: Set(entry.person_id),
+                    skill_id: Set(entry.skill_id),
+                    relation: Set(key.2),
+                    strength: Set(level as i16),
+                    created_at: Set(now()),
+                    updated_at: Set(now()),
+                    ..Default::default()
+                }),
+            }
+            let details = json!({ "skillId": entry.skill_id, "relation": entry.relation.as_str(), "strength": level });
+            let change =
+                Change { action: "person.skill.set", entity_type: "Person", entity_id: Some(entry.person_id), details };
+            self.audit(&txn, change).await?;
+        }
+        let counts = (created.len(), updated, unchanged);
+        for chunk in created.chunks(500) {
+            person_skill::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(counts)
+    }
+
     /// Sets what a person offers or wants (creating or changing the strength).
     pub async fn set_person_skill(
         &self,
@@ -224,48 +337,16 @@ impl Scoped<'_> {
         relation: SkillRelation,
         value: i32,
     ) -> Result<person_skill::Model> {
-        let value = strength(relation, value)?;
-        let txn = self.begin().await?;
-        self.person_in(&txn, person_id).await?.ok_or_else(|| Error::not_found("person"))?;
-        self.skill_in(&txn, skill_id).await?.ok_or_else(|| Error::not_found("skill"))?;
-        let existing = person_skill::Entity::find()
+        let entry = PersonSkillEntry { person_id, skill_id, relation, level: value };
+        self.put_person_skills(&[entry], |_| String::new()).await?;
+        person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
             .filter(person_skill::Column::PersonId.eq(person_id))
             .filter(person_skill::Column::SkillId.eq(skill_id))
             .filter(person_skill::Column::Relation.eq(relation.as_str()))
-            .one(&txn)
-            .await?;
-        let row = match existing {
-            Some(row) if i32::from(row.strength) == value => row,
-            Some(row) => {
-                let mut active = row.into_active_model();
-                active.strength = Set(value as i16);
-                active.updated_at = Set(now());
-                active.update(&txn).await?
-            }
-            None => {
-                person_skill::ActiveModel {
-                    org_id: Set(self.org.to_owned()),
-                    person_id: Set(person_id),
-                    skill_id: Set(skill_id),
-                    relation: Set(relation.as_str().to_owned()),
-                    strength: Set(value as i16),
-                    created_at: Set(now()),
-                    updated_at: Set(now()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?
-            }
-        };
-        let details = json!({ "skillId": skill_id, "relation": relation.as_str(), "strength": value });
-        self.audit(
-            &txn,
-            Change { action: "person.skill.set", entity_type: "Person", entity_id: Some(person_id), details },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(row)
+            .one(self.db)
+            .await?
+            .ok_or_else(|| Error::not_found("person skill"))
     }
 
     /// Removes an OFFERS or WANTS entry; returns whether one existed.

@@ -1,6 +1,7 @@
 //! The directory: bulk imports that are all-or-nothing and idempotent, departures,
 //! filters and keyset pagination, and who may see contact details.
 
+use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -235,6 +236,83 @@ async fn skills_are_offered_and_wanted_with_levels() {
     let remove = "mutation($p: ID!, $s: ID!) { removePersonSkill(personId: $p, skillId: $s, relation: OFFERS) }";
     assert_eq!(admin.gql(remove, json!({ "p": ids[0], "s": ai })).await.data()["removePersonSkill"], true);
     assert_eq!(admin.gql(remove, json!({ "p": ids[0], "s": ai })).await.data()["removePersonSkill"], false);
+}
+
+const SET_SKILLS: &str =
+    "mutation($s: [PersonSkillInput!]!) { setPersonSkills(skills: $s) { created updated unchanged } }";
+
+#[tokio::test]
+async fn skills_load_in_batches_that_are_idempotent() {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin("acme");
+    let ids = admin.upsert_people(json!([person("E1", "Ada", "Sales", 2), person("E2", "Ben", "IT", 9)])).await;
+    let ai = admin.create_skill("Generative AI", "TECHNOLOGY").await;
+    let pnl = admin.create_skill("Reading a P&L", "BUSINESS").await;
+    let entry = |person: &str, skill: &str, relation: &str, level: i32| json!({ "personId": person, "skillId": skill, "relation": relation, "level": level });
+    let batch = json!([
+        entry(&ids[0], &ai, "OFFERS", 5),
+        entry(&ids[0], &pnl, "WANTS", 4),
+        entry(&ids[1], &pnl, "OFFERS", 3),
+        entry(&ids[1], &ai, "WANTS", 5),
+    ]);
+    let first = admin.gql(SET_SKILLS, json!({ "s": batch })).await;
+    assert_eq!(first.data()["setPersonSkills"], json!({ "created": 4, "updated": 0, "unchanged": 0 }));
+    let again = admin.gql(SET_SKILLS, json!({ "s": batch })).await;
+    assert_eq!(again.data()["setPersonSkills"], json!({ "created": 0, "updated": 0, "unchanged": 4 }));
+    let events = admin.audit_count().await;
+    let changed = json!([entry(&ids[0], &ai, "OFFERS", 2), entry(&ids[1], &pnl, "OFFERS", 3)]);
+    let changed = admin.gql(SET_SKILLS, json!({ "s": changed })).await;
+    assert_eq!(changed.data()["setPersonSkills"], json!({ "created": 0, "updated": 1, "unchanged": 1 }));
+    assert_eq!(admin.audit_count().await, events + 1, "one audit event per skill that changed");
+    let read = "query($id: ID!) { node(id: $id) { ... on Person { skills { relation level skill { name } } } } }";
+    let ada = admin.gql(read, json!({ "id": ids[0] })).await;
+    let mut skills: Vec<String> = ada.data()["node"]["skills"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|skill| format!("{} {} {}", skill["relation"], skill["level"], skill["skill"]["name"]))
+        .collect();
+    skills.sort();
+    assert_eq!(skills, ["\"OFFERS\" 2 \"Generative AI\"", "\"WANTS\" 4 \"Reading a P&L\""]);
+}
+
+#[tokio::test]
+async fn a_skill_batch_with_one_bad_entry_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin("acme");
+    let ids = admin.upsert_people(json!([person("E1", "Ada", "Sales", 2)])).await;
+    let ai = admin.create_skill("Generative AI", "TECHNOLOGY").await;
+    let good = json!({ "personId": ids[0], "skillId": ai, "relation": "OFFERS", "level": 5 });
+    let events = admin.audit_count().await;
+    let missing_skill = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("Skill:999999");
+    for (second, code, message) in [
+        (
+            json!({ "personId": ids[0], "skillId": ai, "relation": "WANTS", "level": 6 }),
+            "BAD_USER_INPUT",
+            "skills[1]: priority",
+        ),
+        (
+            json!({ "personId": ids[0], "skillId": ai, "relation": "OFFERS", "level": 3 }),
+            "BAD_USER_INPUT",
+            "skills[1]: the same person",
+        ),
+        (
+            json!({ "personId": ids[0], "skillId": missing_skill, "relation": "WANTS", "level": 3 }),
+            "NOT_FOUND",
+            "skills[1]: skill not found",
+        ),
+        (
+            json!({ "personId": ids[0], "skillId": ids[0], "relation": "WANTS", "level": 3 }),
+            "BAD_USER_INPUT",
+            "skills[1].skillId",
+        ),
+    ] {
+        admin.gql(SET_SKILLS, json!({ "s": [good, second] })).await.assert_error(code, message);
+    }
+    admin.gql(SET_SKILLS, json!({ "s": [] })).await.assert_error("BAD_USER_INPUT", "between 1 and 1000");
+    let read = "query($id: ID!) { node(id: $id) { ... on Person { skills { level } } } }";
+    assert_eq!(admin.gql(read, json!({ "id": ids[0] })).await.data()["node"]["skills"], json!([]));
+    assert_eq!(admin.audit_count().await, events, "nothing was written");
 }
 
 #[tokio::test]

@@ -35,6 +35,8 @@ const SET_SKILL: &str =
     "mutation($p: ID!, $s: ID!) { setPersonSkill(personId: $p, skillId: $s, relation: WANTS, level: 3) { level } }";
 const OFFER_SKILL: &str =
     "mutation($p: ID!, $s: ID!) { setPersonSkill(personId: $p, skillId: $s, relation: OFFERS, level: 4) { level } }";
+const SET_SKILLS: &str = "mutation($p: ID!, $s: ID!) { setPersonSkills(skills: [{ personId: $p, skillId: $s, \
+    relation: OFFERS, level: 1 }]) { created updated } }";
 const REMOVE_SKILL: &str =
     "mutation($p: ID!, $s: ID!) { removePersonSkill(personId: $p, skillId: $s, relation: OFFERS) }";
 const CREATE_SKILL: &str = "mutation { createSkill(input: { name: \"Rust\", category: TECHNOLOGY }) { id name } }";
@@ -170,6 +172,16 @@ fn cross_org_mutations(acme: &World, globex: &World) -> Vec<(Op, bool)> {
             false,
         ),
         (op("removePersonSkill", REMOVE_SKILL, json!({ "p": ben, "s": acme.skill })), false),
+        (op("setPersonSkills", SET_SKILLS, json!({ "p": ada, "s": acme.skill })), true),
+        (
+            op(
+                "setPersonSkills (own person, acme skill)",
+                SET_SKILLS,
+                json!({ "p": globex.people[0], "s": acme.skill }),
+            ),
+            true,
+        ),
+        (op("setPersonSkills (acme person, own skill)", SET_SKILLS, json!({ "p": ada, "s": globex.skill })), true),
         (op("updateSkill", UPDATE_SKILL, json!({ "id": acme.skill })), false),
         (op("updateProgram", UPDATE_PROGRAM, json!({ "id": acme.program, "v": acme.version })), false),
         (op("openProgramEnrollment", OPEN, json!({ "id": acme.draft })), false),
@@ -408,6 +420,7 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("updateSkill", UPDATE_SKILL, json!({ "id": world.skill })), MANAGERS),
         (op("setPersonSkill (someone else)", SET_SKILL, json!({ "p": ada, "s": world.skill })), MANAGERS),
         (op("removePersonSkill (someone else)", REMOVE_SKILL, json!({ "p": ben, "s": world.skill })), MANAGERS),
+        (op("setPersonSkills", SET_SKILLS, json!({ "p": ada, "s": world.skill })), ADMIN),
         (op("createProgram", CREATE_PROGRAM, json!({})), MANAGERS),
         (op("updateProgram", UPDATE_PROGRAM, json!({ "id": world.program, "v": world.version })), MANAGERS),
         (op("openProgramEnrollment", OPEN, json!({ "id": world.draft })), MANAGERS),
