@@ -36,24 +36,11 @@ fn global_id(kind: &str, id: i64) -> String {
 
 /// Enrols `person` in the largest program as ACCEPTED `role`; returns the enrolment's row id.
 async fn enroll(db: &DatabaseConnection, person: i64, role: &str) -> i64 {
-    let now = Utc::now();
-    enrollment::Entity::insert(enrollment::ActiveModel {
-        org_id: Set("acme".into()),
-        program_id: Set(PROGRAM),
-        person_id: Set(person),
-        role: Set(role.into()),
-        status: Set("ACCEPTED".into()),
-        capacity: Set((role == "MENTOR").then_some(1)),
-        goals: Set(String::new()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec(db)
-    .await
-    .expect("enrol")
-    .last_insert_id
+    enrollment::Entity::insert(support::accepted("acme", PROGRAM, person, role))
+        .exec(db)
+        .await
+        .expect("enrol")
+        .last_insert_id
 }
 
 /// A fresh mentor and mentee of the largest program: (mentor enrolment, mentee enrolment,

@@ -132,19 +132,8 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) {
     let program_of =
         |r: usize| if r < scale.largest { 1 } else { 2 + ((r - scale.largest) / rest.max(1)).min(scale.programs - 2) };
     let enrollments = (0..scale.relationships).flat_map(|r| {
-        [(2 * r + 1, "MENTOR"), (2 * r + 2, "MENTEE")].map(|(person, role)| enrollment::ActiveModel {
-            org_id: Set("acme".to_owned()),
-            program_id: Set(program_of(r) as i64),
-            person_id: Set(person as i64),
-            role: Set(role.into()),
-            status: Set("ACCEPTED".into()),
-            capacity: Set((role == "MENTOR").then_some(1)),
-            goals: Set(String::new()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
+        [(2 * r + 1, "MENTOR"), (2 * r + 2, "MENTEE")]
+            .map(|(person, role)| super::accepted("acme", program_of(r) as i64, person as i64, role))
     });
     insert_all::<enrollment::Entity>(db, enrollments.collect(), 1_000).await;
     let mut spans = Vec::with_capacity(scale.relationships);

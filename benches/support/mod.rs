@@ -65,6 +65,24 @@ pub async fn insert<E: EntityTrait>(db: &DatabaseConnection, rows: Vec<E::Active
     }
 }
 
+/// An ACCEPTED enrolment of `person` in `program` as `role` (mentors with one slot).
+pub fn accepted(org: &str, program: i64, person: i64, role: &str) -> enrollment::ActiveModel {
+    let now = Utc::now();
+    enrollment::ActiveModel {
+        org_id: Set(org.into()),
+        program_id: Set(program),
+        person_id: Set(person),
+        role: Set(role.into()),
+        status: Set("ACCEPTED".into()),
+        capacity: Set((role == "MENTOR").then_some(1)),
+        goals: Set(String::new()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// A REVERSE program in `status` with accepted enrolments: people 1..=`side` as mentors
 /// (capacity 1), the next `side` as mentees. Returns the program's row id.
 pub async fn seed_program(db: &DatabaseConnection, org: &str, status: &str, rules: &str, side: usize) -> i64 {
@@ -88,19 +106,8 @@ pub async fn seed_program(db: &DatabaseConnection, org: &str, status: &str, rule
     .await
     .expect("program")
     .last_insert_id;
-    let enrollments = (0..2 * side).map(|n| enrollment::ActiveModel {
-        org_id: Set(org.into()),
-        program_id: Set(program),
-        person_id: Set(n as i64 + 1),
-        role: Set(if n < side { "MENTOR" } else { "MENTEE" }.into()),
-        status: Set("ACCEPTED".into()),
-        capacity: Set((n < side).then_some(1)),
-        goals: Set(String::new()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
+    let enrollments =
+        (0..2 * side).map(|n| accepted(org, program, n as i64 + 1, if n < side { "MENTOR" } else { "MENTEE" }));
     insert::<enrollment::Entity>(db, enrollments.collect()).await;
     program
 }

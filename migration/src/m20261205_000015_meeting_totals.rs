@@ -44,37 +44,38 @@ const POSTGRES_TRIGGERS: [&str; 2] = [
      FOR EACH ROW EXECUTE FUNCTION match_meeting_totals_follow()",
 ];
 
-const SQLITE_TRIGGERS: [&str; 3] = [
-    "CREATE TRIGGER meetings_follow_totals_insert AFTER INSERT ON meetings BEGIN
-       INSERT INTO match_meeting_totals (match_id, org_id, meetings, minutes, last_held_at)
+/// SQLite's trigger bodies: a meeting's row counted in, and counted out.
+const SQLITE_COUNT_NEW: &str = "INSERT INTO match_meeting_totals (match_id, org_id, meetings, minutes, last_held_at)
        VALUES (NEW.match_id, NEW.org_id, 1, NEW.minutes, NEW.held_at)
        ON CONFLICT (match_id) DO UPDATE SET meetings = meetings + 1, minutes = minutes + excluded.minutes,
-         last_held_at = max(last_held_at, excluded.last_held_at);
-     END",
-    "CREATE TRIGGER meetings_follow_totals_update AFTER UPDATE ON meetings BEGIN
-       UPDATE match_meeting_totals SET meetings = meetings - 1, minutes = minutes - OLD.minutes
-        WHERE match_id = OLD.match_id;
-       INSERT INTO match_meeting_totals (match_id, org_id, meetings, minutes, last_held_at)
-       VALUES (NEW.match_id, NEW.org_id, 1, NEW.minutes, NEW.held_at)
-       ON CONFLICT (match_id) DO UPDATE SET meetings = meetings + 1, minutes = minutes + excluded.minutes,
-         last_held_at = max(last_held_at, excluded.last_held_at);
-     END",
-    "CREATE TRIGGER meetings_follow_totals_delete AFTER DELETE ON meetings BEGIN
-       UPDATE match_meeting_totals SET meetings = meetings - 1, minutes = minutes - OLD.minutes
-        WHERE match_id = OLD.match_id;
-     END",
-];
+         last_held_at = max(last_held_at, excluded.last_held_at);";
+const SQLITE_COUNT_OLD_OUT: &str =
+    "UPDATE match_meeting_totals SET meetings = meetings - 1, minutes = minutes - OLD.minutes
+        WHERE match_id = OLD.match_id;";
+
+fn sqlite_triggers() -> [String; 3] {
+    [
+        format!("CREATE TRIGGER meetings_follow_totals_insert AFTER INSERT ON meetings BEGIN {SQLITE_COUNT_NEW} END"),
+        format!(
+            "CREATE TRIGGER meetings_follow_totals_update AFTER UPDATE ON meetings BEGIN \
+             {SQLITE_COUNT_OLD_OUT} {SQLITE_COUNT_NEW} END"
+        ),
+        format!(
+            "CREATE TRIGGER meetings_follow_totals_delete AFTER DELETE ON meetings BEGIN {SQLITE_COUNT_OLD_OUT} END"
+        ),
+    ]
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         db.execute_unprepared(TABLE).await?;
-        let triggers: &[&str] = match manager.get_database_backend() {
-            DatabaseBackend::Postgres => &POSTGRES_TRIGGERS,
-            _ => &SQLITE_TRIGGERS,
+        let triggers: Vec<String> = match manager.get_database_backend() {
+            DatabaseBackend::Postgres => POSTGRES_TRIGGERS.map(str::to_owned).to_vec(),
+            _ => sqlite_triggers().to_vec(),
         };
-        for trigger in triggers {
+        for trigger in &triggers {
             db.execute_unprepared(trigger).await?;
         }
         db.execute_unprepared(BACKFILL).await.map(|_| ())
