@@ -76,6 +76,19 @@ impl Error {
     pub fn not_found(what: &str) -> Error {
         Error::NotFound(format!("{what} not found"))
     }
+
+    /// The same error about one entry of a batch: its message starts with `entry` (such as
+    /// `skills[3]: `); errors that are not about the input are left as they are.
+    pub fn about(self, entry: &str) -> Error {
+        match self {
+            Error::BadInput(m) => Error::BadInput(format!("{entry}{m}")),
+            Error::IllegalTransition(m) => Error::IllegalTransition(format!("{entry}{m}")),
+            Error::NotFound(m) => Error::NotFound(format!("{entry}{m}")),
+            Error::Conflict(m) => Error::Conflict(format!("{entry}{m}")),
+            Error::PreparationNotCompleted(m) => Error::PreparationNotCompleted(format!("{entry}{m}")),
+            other => other,
+        }
+    }
 }
 
 impl From<DomainError> for Error {

@@ -11,6 +11,7 @@ use super::people::Person;
 use super::programs::Program;
 use crate::auth::Role;
 use crate::domain::enrollment as domain;
+use crate::domain::person::MAX_BATCH;
 use crate::error::{Error, Result};
 use crate::store::enrollments::NewEnrollment;
 use crate::store::entity::enrollment;
@@ -75,6 +76,19 @@ pub struct EnrollInput {
     pub goals: Option<String>,
 }
 
+/// One person of a batch enrolled in one program.
+#[derive(InputObject)]
+pub struct EnrollPersonInput {
+    /// The person.
+    pub person_id: ID,
+    /// MENTOR or MENTEE.
+    pub role: EnrollmentRole,
+    /// Mentees a mentor can take (1-10, default 1).
+    pub capacity: Option<i32>,
+    /// Personal goals.
+    pub goals: Option<String>,
+}
+
 /// Enrolment changes.
 #[derive(Default)]
 pub struct EnrollmentsMutation;
@@ -106,6 +120,39 @@ impl EnrollmentsMutation {
             status,
         };
         Ok(Enrollment(access::scoped(ctx).enroll(new).await?))
+    }
+
+    /// Enrols up to 1,000 people in one program, ACCEPTED at once (ADMIN or COORDINATOR: what an
+    /// integration loading a cohort sends), all or nothing: each entry follows `enroll`'s rules
+    /// and the first that breaks one is named by its index (`enrollments[3]: ...`, with that
+    /// rule's code), storing nothing. Returns the enrolments in batch order.
+    async fn enroll_people(
+        &self,
+        ctx: &Context<'_>,
+        program_id: ID,
+        enrollments: Vec<EnrollPersonInput>,
+    ) -> Result<Vec<Enrollment>> {
+        access::viewer(ctx).require(MANAGERS, "enrolling people")?;
+        let program_id = ids::decode("programId", &program_id, Kind::Program)?;
+        if enrollments.is_empty() || enrollments.len() > MAX_BATCH {
+            return Err(Error::BadInput(format!(
+                "send between 1 and {MAX_BATCH} enrolments per call, got {}",
+                enrollments.len()
+            )));
+        }
+        let mut batch = Vec::with_capacity(enrollments.len());
+        for (index, input) in enrollments.into_iter().enumerate() {
+            batch.push(NewEnrollment {
+                program_id,
+                person_id: ids::decode(&format!("enrollments[{index}].personId"), &input.person_id, Kind::Person)?,
+                role: input.role.into(),
+                capacity: input.capacity,
+                goals: input.goals,
+                status: domain::EnrollmentStatus::Accepted,
+            });
+        }
+        let rows = access::scoped(ctx).enroll_people(program_id, batch).await?;
+        Ok(rows.into_iter().map(Enrollment).collect())
     }
 
     /// Accepts an application (ADMIN or COORDINATOR).

@@ -1,10 +1,12 @@
 //! Enrolments: people joining programs as mentors or mentees.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use serde_json::json;
 
 use super::audit::Change;
-use super::entity::enrollment;
+use super::entity::{enrollment, program};
 use super::page::{self, Page, PageRequest};
 use super::{Scoped, now, parse_stored};
 use crate::domain::enrollment::{self as rules, EnrollmentRole, EnrollmentStatus};
@@ -45,10 +47,41 @@ pub struct EnrollmentFilter {
 impl Scoped<'_> {
     /// Enrols a person; a withdrawn enrolment on the same side comes back to life.
     pub async fn enroll(&self, new: NewEnrollment) -> Result<enrollment::Model> {
+        let program_id = new.program_id;
+        let mut rows = self.enroll_all(program_id, vec![new], |_| String::new()).await?;
+        rows.pop().ok_or_else(|| Error::Internal("an enrolment of one wrote none".into()))
+    }
+
+    /// Enrols a batch in one program, all or nothing, each entry as [`Scoped::enroll`] would;
+    /// an error names the entry (`enrollments[3]: ...`) and nothing is stored.
+    pub async fn enroll_people(&self, program_id: i64, batch: Vec<NewEnrollment>) -> Result<Vec<enrollment::Model>> {
+        self.enroll_all(program_id, batch, |index| format!("enrollments[{index}]: ")).await
+    }
+
+    async fn enroll_all(
+        &self,
+        program_id: i64,
+        batch: Vec<NewEnrollment>,
+        label: impl Fn(usize) -> String,
+    ) -> Result<Vec<enrollment::Model>> {
+        let txn = self.begin().await?;
+        let program = self.program_in(&txn, program_id).await?.ok_or_else(|| Error::not_found("program"))?;
+        let mut rows = Vec::with_capacity(batch.len());
+        for (index, new) in batch.into_iter().enumerate() {
+            rows.push(self.enroll_in(&txn, &program, new).await.map_err(|error| error.about(&label(index)))?);
+        }
+        txn.commit().await?;
+        Ok(rows)
+    }
+
+    async fn enroll_in(
+        &self,
+        txn: &DatabaseTransaction,
+        program: &program::Model,
+        new: NewEnrollment,
+    ) -> Result<enrollment::Model> {
         let capacity = rules::capacity(new.role, new.capacity)?;
         let goals = rules::goals(new.goals.as_deref())?;
-        let txn = self.begin().await?;
-        let program = self.program_in(&txn, new.program_id).await?.ok_or_else(|| Error::not_found("program"))?;
         let program_status: ProgramStatus = parse_stored(&program.status)?;
         let open = match new.status {
             EnrollmentStatus::Applied => program_status == ProgramStatus::Enrolling,
@@ -61,15 +94,15 @@ impl Scoped<'_> {
                 if new.status == EnrollmentStatus::Applied { "applications for" } else { "new" },
             )));
         }
-        let person = self.person_in(&txn, new.person_id).await?.ok_or_else(|| Error::not_found("person"))?;
+        let person = self.person_in(txn, new.person_id).await?.ok_or_else(|| Error::not_found("person"))?;
         if person.employment_status != EmploymentStatus::Active.as_str() {
             return Err(Error::BadInput(format!("{} has left the company and cannot enrol", person.name)));
         }
         let existing = enrollment::Entity::find()
             .filter(enrollment::Column::OrgId.eq(self.org))
-            .filter(enrollment::Column::ProgramId.eq(new.program_id))
+            .filter(enrollment::Column::ProgramId.eq(program.id))
             .filter(enrollment::Column::PersonId.eq(new.person_id))
-            .all(&txn)
+            .all(txn)
             .await?;
         let row = match existing
             .into_iter()
@@ -89,12 +122,12 @@ impl Scoped<'_> {
                 active.goals = Set(goals);
                 active.version = Set(version + 1);
                 active.updated_at = Set(now());
-                active.update(&txn).await?
+                active.update(txn).await?
             }
             None => {
                 enrollment::ActiveModel {
                     org_id: Set(self.org.to_owned()),
-                    program_id: Set(new.program_id),
+                    program_id: Set(program.id),
                     person_id: Set(new.person_id),
                     role: Set(new.role.as_str().to_owned()),
                     status: Set(new.status.as_str().to_owned()),
@@ -105,18 +138,17 @@ impl Scoped<'_> {
                     updated_at: Set(now()),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await?
             }
         };
         let details =
             json!({ "programId": row.program_id, "personId": row.person_id, "role": row.role, "status": row.status });
         self.audit(
-            &txn,
+            txn,
             Change { action: "enrollment.create", entity_type: "Enrollment", entity_id: Some(row.id), details },
         )
         .await?;
-        txn.commit().await?;
         Ok(row)
     }
 

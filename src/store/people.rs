@@ -243,11 +243,7 @@ impl Scoped<'_> {
         entries: &[PersonSkillEntry],
         label: impl Fn(usize) -> String,
     ) -> Result<(usize, usize, usize)> {
-        let at = |index: usize, error: Error| match error {
-            Error::BadInput(message) => Error::BadInput(format!("{}{message}", label(index))),
-            Error::NotFound(message) => Error::NotFound(format!("{}{message}", label(index))),
-            other => other,
-        };
+        let at = |index: usize, error: Error| error.about(&label(index));
         let mut levels = Vec::with_capacity(entries.len());
         let mut seen = std::collections::HashSet::new();
         for (index, entry) in entries.iter().enumerate() {

@@ -38,6 +38,75 @@ async fn a_coordinator_enrols_mentors_with_capacity_and_mentees_without() {
     assert_eq!(listed.data()["program"]["enrollments"]["edges"], json!([{ "node": { "person": { "name": "Jun" } } }]));
 }
 
+const ENROLL_PEOPLE: &str = "mutation($p: ID!, $e: [EnrollPersonInput!]!) { enrollPeople(programId: $p, enrollments: $e) { role status capacity person { employeeId } } }";
+
+#[tokio::test]
+async fn a_cohort_is_enrolled_in_one_call_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin("acme");
+    let people = admin
+        .upsert_people(json!([
+            person("E1", "Jun", "Sales", 2),
+            person("E2", "Sen", "Finance", 12),
+            person("E3", "Ola", "IT", 11),
+            person("E4", "Lee", "IT", 9)
+        ]))
+        .await;
+    admin
+        .gql(
+            "mutation($p: ID!) { recordDeparture(personId: $p, leftOn: \"2026-01-31\") { id } }",
+            json!({ "p": people[3] }),
+        )
+        .await
+        .data();
+    let coordinator = app.as_coordinator("acme");
+    let program = coordinator.create_program("Cohort").await;
+    let entry = |person: &str, role: &str| json!({ "personId": person, "role": role });
+    let good = entry(&people[0], "MENTOR");
+    for (second, code, message) in [
+        (entry(&people[3], "MENTEE"), "BAD_USER_INPUT", "enrollments[1]: Lee has left the company"),
+        (entry(&people[0], "MENTEE"), "CONFLICT", "enrollments[1]: Jun is already enrolled"),
+        (
+            json!({ "personId": people[1], "role": "MENTOR", "capacity": 11 }),
+            "BAD_USER_INPUT",
+            "enrollments[1]: capacity",
+        ),
+        (entry(&program, "MENTEE"), "BAD_USER_INPUT", "enrollments[1].personId"),
+    ] {
+        let response = coordinator.gql(ENROLL_PEOPLE, json!({ "p": program, "e": [good, second] })).await;
+        response.assert_error(code, message);
+    }
+    coordinator
+        .gql(ENROLL_PEOPLE, json!({ "p": program, "e": [] }))
+        .await
+        .assert_error("BAD_USER_INPUT", "between 1 and 1000");
+    let listed = "query($id: ID!) { program(id: $id) { enrollments { edges { node { id } } } } }";
+    assert_eq!(
+        coordinator.gql(listed, json!({ "id": program })).await.data()["program"]["enrollments"]["edges"],
+        json!([])
+    );
+
+    let cohort = json!([
+        { "personId": people[0], "role": "MENTOR", "capacity": 2 },
+        entry(&people[1], "MENTEE"),
+        entry(&people[2], "MENTEE"),
+    ]);
+    let enrolled = coordinator.gql(ENROLL_PEOPLE, json!({ "p": program, "e": cohort })).await;
+    assert_eq!(
+        enrolled.data()["enrollPeople"],
+        json!([
+            { "role": "MENTOR", "status": "ACCEPTED", "capacity": 2, "person": { "employeeId": "E1" } },
+            { "role": "MENTEE", "status": "ACCEPTED", "capacity": null, "person": { "employeeId": "E2" } },
+            { "role": "MENTEE", "status": "ACCEPTED", "capacity": null, "person": { "employeeId": "E3" } }
+        ])
+    );
+    let participant = app.as_participant("acme", "E1");
+    participant
+        .gql(ENROLL_PEOPLE, json!({ "p": program, "e": [entry(&people[1], "MENTOR")] }))
+        .await
+        .assert_error("FORBIDDEN", "");
+}
+
 #[tokio::test]
 async fn a_participant_applies_is_accepted_and_withdraws() {
     let app = TestApp::spawn().await;

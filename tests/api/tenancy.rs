@@ -53,6 +53,7 @@ const END: &str = "mutation($id: ID!) { endProgram(id: $id, reason: CANCELLED, n
 const ENROLL: &str =
     "mutation($prog: ID!, $p: ID) { enroll(input: { programId: $prog, personId: $p, role: MENTEE }) { id status } }";
 const ACCEPT: &str = "mutation($id: ID!) { acceptEnrollment(id: $id) { status } }";
+const ENROLL_PEOPLE: &str = "mutation($prog: ID!, $p: ID!) { enrollPeople(programId: $prog, enrollments: [{ personId: $p, role: MENTOR }]) { id } }";
 const WITHDRAW: &str = "mutation($id: ID!) { withdrawEnrollment(id: $id) { status } }";
 const SET_IMPORT_SOURCE: &str = "mutation { setPeopleImportSource(name: \"workday\", columns: [{ field: EMPLOYEE_ID, column: \"Worker ID\" }]) { name } }";
 const ROTATE_SCIM_TOKEN: &str = "mutation($id: ID!) { rotateScimToken(id: $id, overlapHours: 1) { secret } }";
@@ -194,6 +195,19 @@ fn cross_org_mutations(acme: &World, globex: &World) -> Vec<(Op, bool)> {
             false,
         ),
         (op("enroll (own program, acme person)", ENROLL, json!({ "prog": globex.program, "p": ada })), false),
+        (op("enrollPeople", ENROLL_PEOPLE, json!({ "prog": acme.draft, "p": ada })), false),
+        (
+            op(
+                "enrollPeople (acme program, own person)",
+                ENROLL_PEOPLE,
+                json!({ "prog": acme.draft, "p": globex.people[0] }),
+            ),
+            false,
+        ),
+        (
+            op("enrollPeople (own program, acme person)", ENROLL_PEOPLE, json!({ "prog": globex.draft, "p": ada })),
+            false,
+        ),
         (op("acceptEnrollment", ACCEPT, json!({ "id": acme.applied })), false),
         (op("withdrawEnrollment", WITHDRAW, json!({ "id": acme.mentor })), false),
         (op("updateEnrollment", UPDATE_ENROLLMENT, json!({ "id": acme.mentor })), false),
@@ -427,6 +441,7 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Role])> {
         (op("startProgram", START, json!({ "id": world.program })), MANAGERS),
         (op("extendProgram", EXTEND, json!({ "id": world.program })), MANAGERS),
         (op("enroll (someone else)", ENROLL, json!({ "prog": world.program, "p": ada })), MANAGERS),
+        (op("enrollPeople", ENROLL_PEOPLE, json!({ "prog": world.draft, "p": ben })), MANAGERS),
         (op("acceptEnrollment", ACCEPT, json!({ "id": world.applied })), MANAGERS),
         (op("updateEnrollment (someone else's)", UPDATE_ENROLLMENT, json!({ "id": world.mentor })), MANAGERS),
         (op("withdrawEnrollment (someone else's)", WITHDRAW, json!({ "id": world.mentor })), MANAGERS),
