@@ -43,11 +43,12 @@ async fn enroll(db: &DatabaseConnection, person: i64, role: &str) -> i64 {
         .last_insert_id
 }
 
-/// A fresh mentor and mentee of the largest program: (mentor enrolment, mentee enrolment,
-/// mentor's employee id, mentee's employee id).
+/// A fresh mentor and mentee of the largest program: their enrolments, people and employee ids.
 struct FreshPair {
     mentor: i64,
     mentee: i64,
+    mentor_person: i64,
+    mentee_person: i64,
     mentor_employee: String,
     mentee_employee: String,
 }
@@ -68,6 +69,8 @@ async fn fresh_pairs(db: &DatabaseConnection, first_free: i64, count: usize) -> 
         pairs.push(FreshPair {
             mentor: enroll(db, two[0].id, "MENTOR").await,
             mentee: enroll(db, two[1].id, "MENTEE").await,
+            mentor_person: two[0].id,
+            mentee_person: two[1].id,
             mentor_employee: two[0].employee_id.clone(),
             mentee_employee: two[1].employee_id.clone(),
         });
@@ -127,16 +130,13 @@ async fn main() {
     let now = Utc::now();
     let mut proposals = Vec::with_capacity(RUNS);
     for pair in &proposed {
-        let person = |id: i64| async move {
-            enrollment::Entity::find_by_id(id).one(db).await.expect("read").expect("enrolment").person_id
-        };
         let row = matched_pair::ActiveModel {
             org_id: Set("acme".into()),
             program_id: Set(PROGRAM),
             mentor_enrollment_id: Set(pair.mentor),
             mentee_enrollment_id: Set(pair.mentee),
-            mentor_person_id: Set(person(pair.mentor).await),
-            mentee_person_id: Set(person(pair.mentee).await),
+            mentor_person_id: Set(pair.mentor_person),
+            mentee_person_id: Set(pair.mentee_person),
             status: Set("PROPOSED".into()),
             source: Set("ENGINE".into()),
             score: Set(500),

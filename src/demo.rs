@@ -254,10 +254,10 @@ async fn enrol_all(
     mentors: &[&person::Model],
     mentees: &[&person::Model],
 ) -> Result<usize> {
+    let mut batch = Vec::new();
     for (role, group) in [(EnrollmentRole::Mentor, mentors), (EnrollmentRole::Mentee, mentees)] {
         for person in group {
-            let new = NewEnrollment {
-                program_id,
+            batch.push(NewEnrollment {
                 person_id: person.id,
                 role,
                 capacity: None,
@@ -266,11 +266,10 @@ async fn enrol_all(
                     EnrollmentRole::Mentee => "Get fluent with the tools my teams use every day.".into(),
                 }),
                 status: EnrollmentStatus::Accepted,
-            };
-            scoped.enroll(new).await?;
+            });
         }
     }
-    Ok(mentors.len() + mentees.len())
+    Ok(scoped.enroll_people(program_id, batch).await?.len())
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {

@@ -111,15 +111,9 @@ impl EnrollmentsMutation {
             }
             (own, domain::EnrollmentStatus::Applied)
         };
-        let new = NewEnrollment {
-            program_id,
-            person_id,
-            role: input.role.into(),
-            capacity: input.capacity,
-            goals: input.goals,
-            status,
-        };
-        Ok(Enrollment(access::scoped(ctx).enroll(new).await?))
+        let new =
+            NewEnrollment { person_id, role: input.role.into(), capacity: input.capacity, goals: input.goals, status };
+        Ok(Enrollment(access::scoped(ctx).enroll(program_id, new).await?))
     }
 
     /// Enrols up to 1,000 people in one program, ACCEPTED at once (ADMIN or COORDINATOR: what an
@@ -143,7 +137,6 @@ impl EnrollmentsMutation {
         let mut batch = Vec::with_capacity(enrollments.len());
         for (index, input) in enrollments.into_iter().enumerate() {
             batch.push(NewEnrollment {
-                program_id,
                 person_id: ids::decode(&format!("enrollments[{index}].personId"), &input.person_id, Kind::Person)?,
                 role: input.role.into(),
                 capacity: input.capacity,

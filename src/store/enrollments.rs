@@ -17,8 +17,6 @@ use crate::error::{Error, Result};
 /// A request to put a person into a program.
 #[derive(Debug, Clone)]
 pub struct NewEnrollment {
-    /// The program.
-    pub program_id: i64,
     /// The person.
     pub person_id: i64,
     /// Mentor or mentee.
@@ -45,9 +43,8 @@ pub struct EnrollmentFilter {
 }
 
 impl Scoped<'_> {
-    /// Enrols a person; a withdrawn enrolment on the same side comes back to life.
-    pub async fn enroll(&self, new: NewEnrollment) -> Result<enrollment::Model> {
-        let program_id = new.program_id;
+    /// Enrols a person in `program_id`; a withdrawn enrolment on the same side comes back to life.
+    pub async fn enroll(&self, program_id: i64, new: NewEnrollment) -> Result<enrollment::Model> {
         let mut rows = self.enroll_all(program_id, vec![new], |_| String::new()).await?;
         rows.pop().ok_or_else(|| Error::Internal("an enrolment of one wrote none".into()))
     }

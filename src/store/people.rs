@@ -233,13 +233,17 @@ impl Scoped<'_> {
     /// a level out of range, anywhere in the batch writes nothing and names the entry. Returns
     /// (created, updated, unchanged).
     pub async fn set_person_skills(&self, entries: &[PersonSkillEntry]) -> Result<(usize, usize, usize)> {
-        self.put_person_skills(entries, |index| format!("skills[{index}]: ")).await
+        let txn = self.begin().await?;
+        let counts = self.put_person_skills(&txn, entries, |index| format!("skills[{index}]: ")).await?;
+        txn.commit().await?;
+        Ok(counts)
     }
 
-    /// Writes `entries` in one transaction, auditing each one that changed; an error about an
-    /// entry starts with `label(index)`.
+    /// Writes `entries` in `txn`, auditing each one that changed; an error about an entry starts
+    /// with `label(index)`.
     async fn put_person_skills(
         &self,
+        txn: &DatabaseTransaction,
         entries: &[PersonSkillEntry],
         label: impl Fn(usize) -> String,
     ) -> Result<(usize, usize, usize)> {
@@ -253,11 +257,10 @@ impl Scoped<'_> {
                 return Err(at(index, Error::BadInput(message)));
             }
         }
-        let txn = self.begin().await?;
         let people: std::collections::HashSet<i64> = person::Entity::find()
             .filter(person::Column::OrgId.eq(self.org))
             .filter(person::Column::Id.is_in(entries.iter().map(|entry| entry.person_id)))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|row| row.id)
@@ -265,7 +268,7 @@ impl Scoped<'_> {
         let skills: std::collections::HashSet<i64> = skill::Entity::find()
             .filter(skill::Column::OrgId.eq(self.org))
             .filter(skill::Column::Id.is_in(entries.iter().map(|entry| entry.skill_id)))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|row| row.id)
@@ -281,7 +284,7 @@ impl Scoped<'_> {
         let mut existing: HashMap<(i64, i64, String), person_skill::Model> = person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
             .filter(person_skill::Column::PersonId.is_in(people.iter().copied()))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|row| ((row.person_id, row.skill_id, row.relation.clone()), row))
@@ -298,7 +301,7 @@ impl Scoped<'_> {
                     let mut active = row.into_active_model();
                     active.strength = Set(level as i16);
                     active.updated_at = Set(now());
-                    active.update(&txn).await?;
+                    active.update(txn).await?;
                     updated += 1;
                 }
                 None => created.push(person_skill::ActiveModel {
@@ -315,13 +318,12 @@ impl Scoped<'_> {
             let details = json!({ "skillId": entry.skill_id, "relation": entry.relation.as_str(), "strength": level });
             let change =
                 Change { action: "person.skill.set", entity_type: "Person", entity_id: Some(entry.person_id), details };
-            self.audit(&txn, change).await?;
+            self.audit(txn, change).await?;
         }
         let counts = (created.len(), updated, unchanged);
         for chunk in created.chunks(500) {
-            person_skill::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+            person_skill::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
-        txn.commit().await?;
         Ok(counts)
     }
 
@@ -334,15 +336,18 @@ impl Scoped<'_> {
         value: i32,
     ) -> Result<person_skill::Model> {
         let entry = PersonSkillEntry { person_id, skill_id, relation, level: value };
-        self.put_person_skills(&[entry], |_| String::new()).await?;
-        person_skill::Entity::find()
+        let txn = self.begin().await?;
+        self.put_person_skills(&txn, &[entry], |_| String::new()).await?;
+        let row = person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
             .filter(person_skill::Column::PersonId.eq(person_id))
             .filter(person_skill::Column::SkillId.eq(skill_id))
             .filter(person_skill::Column::Relation.eq(relation.as_str()))
-            .one(self.db)
+            .one(&txn)
             .await?
-            .ok_or_else(|| Error::not_found("person skill"))
+            .ok_or_else(|| Error::not_found("person skill"))?;
+        txn.commit().await?;
+        Ok(row)
     }
 
     /// Removes an OFFERS or WANTS entry; returns whether one existed.
