@@ -54,12 +54,29 @@ impl Default for QueryLimits {
 /// Prices documents against the schema's connection fields and the limits.
 #[derive(Debug, Clone)]
 pub struct Admission {
-    connections: HashSet<String>,
+    /// Each object's and interface's fields: the type they return and whether it is a
+    /// connection. A name alone is not enough: `Query.skills` is a connection, `Person.skills`
+    /// a plain list.
+    fields: HashMap<String, HashMap<String, FieldShape>>,
+    /// Names of the fields that are a connection somewhere, for a selection whose type is
+    /// unknown (validation will refuse it anyway).
+    connection_names: HashSet<String>,
+    /// The root types of queries, mutations and subscriptions.
+    roots: [String; 3],
     /// (field, argument) pairs typed `Int`, whose literals must fit in 32 bits even where the
     /// field is skipped (async-graphql checks them only where the field runs).
     int_arguments: HashSet<(String, String)>,
     limits: QueryLimits,
     default_page_size: u64,
+}
+
+/// What the admission knows of a field.
+#[derive(Debug, Clone)]
+struct FieldShape {
+    /// The named type it returns, without list or non-null wrappers.
+    returns: String,
+    /// Whether it is a connection (its type ends in `Connection`).
+    connection: bool,
 }
 
 /// What a selection set costs once its fragments are expanded.
@@ -79,33 +96,55 @@ impl Tally {
 }
 
 impl Admission {
-    /// Learns which fields are connections (their type ends in `Connection`) from the schema's
-    /// SDL; a connection asked without `first`/`last` counts `default_page_size` rows.
+    /// Learns each type's fields from the schema's SDL, and which of them are connections (their
+    /// type ends in `Connection`); a connection asked without `first`/`last` counts
+    /// `default_page_size` rows.
     pub fn new(sdl: &str, limits: QueryLimits, default_page_size: u64) -> Admission {
-        let mut connections = HashSet::new();
+        let mut fields: HashMap<String, HashMap<String, FieldShape>> = HashMap::new();
+        let mut connection_names = HashSet::new();
         let mut int_arguments = HashSet::new();
+        let mut roots = ["Query", "Mutation", "Subscription"].map(String::from);
         if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
             for definition in document.definitions {
-                let TypeSystemDefinition::Type(definition) = definition else { continue };
-                let fields = match &definition.node.kind {
+                let definition = match definition {
+                    TypeSystemDefinition::Type(definition) => definition,
+                    TypeSystemDefinition::Schema(schema) => {
+                        let schema = &schema.node;
+                        for (root, named) in
+                            roots.iter_mut().zip([&schema.query, &schema.mutation, &schema.subscription])
+                        {
+                            if let Some(named) = named {
+                                *root = named.node.to_string();
+                            }
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let own_fields = match &definition.node.kind {
                     TypeKind::Object(object) => &object.fields,
                     TypeKind::Interface(interface) => &interface.fields,
                     _ => continue,
                 };
-                for field in fields {
+                let shapes = fields.entry(definition.node.name.node.to_string()).or_default();
+                for field in own_fields {
                     let name = field.node.name.node.to_string();
                     for argument in &field.node.arguments {
                         if argument.node.ty.node.to_string().trim_end_matches('!') == "Int" {
                             int_arguments.insert((name.clone(), argument.node.name.node.to_string()));
                         }
                     }
-                    if field.node.ty.node.to_string().trim_end_matches('!').ends_with("Connection") {
-                        connections.insert(name);
+                    let returns =
+                        field.node.ty.node.to_string().trim_matches(|c| matches!(c, '[' | ']' | '!')).to_owned();
+                    let connection = returns.ends_with("Connection");
+                    if connection {
+                        connection_names.insert(name.clone());
                     }
+                    shapes.insert(name, FieldShape { returns, connection });
                 }
             }
         }
-        Admission { connections, int_arguments, limits, default_page_size }
+        Admission { fields, connection_names, roots, int_arguments, limits, default_page_size }
     }
 
     /// Refuses a request over a limit, or carrying a string that cannot be stored, with
@@ -132,7 +171,12 @@ impl Admission {
         let Some(operation) = pick_operation(&document, operation_name) else { return Ok(None) };
         let mut pricer =
             Pricer { admission: self, document: &document, variables, memo: HashMap::new(), visiting: Vec::new() };
-        let tally = pricer.selection_set(&operation.selection_set.node)?;
+        let root = match operation.ty {
+            OperationType::Query => &self.roots[0],
+            OperationType::Mutation => &self.roots[1],
+            OperationType::Subscription => &self.roots[2],
+        };
+        let tally = pricer.selection_set(&operation.selection_set.node, Some(root))?;
         let limits = &self.limits;
         if tally.spreads > limits.max_fragment_spreads {
             return Err(over(
@@ -198,13 +242,15 @@ struct Pricer<'a> {
 }
 
 impl<'a> Pricer<'a> {
-    fn selection_set(&mut self, set: &'a SelectionSet) -> Result<Tally> {
+    /// Prices a selection set on `parent` (None: a type the schema does not have).
+    fn selection_set(&mut self, set: &'a SelectionSet, parent: Option<&'a str>) -> Result<Tally> {
         let mut tally = Tally::default();
         for selection in &set.items {
             match &selection.node {
-                Selection::Field(field) => tally.add(self.field(&field.node)?),
+                Selection::Field(field) => tally.add(self.field(&field.node, parent)?),
                 Selection::InlineFragment(fragment) => {
-                    tally.add(self.selection_set(&fragment.node.selection_set.node)?);
+                    let on = fragment.node.type_condition.as_ref().map(|condition| condition.node.on.node.as_str());
+                    tally.add(self.selection_set(&fragment.node.selection_set.node, on.or(parent))?);
                 }
                 Selection::FragmentSpread(spread) => {
                     let mut inner = self.fragment(spread.node.fragment_name.node.as_str())?;
@@ -216,13 +262,20 @@ impl<'a> Pricer<'a> {
         Ok(tally)
     }
 
-    fn field(&mut self, field: &'a Field) -> Result<Tally> {
-        let children = self.selection_set(&field.selection_set.node)?;
-        let factor =
-            if self.admission.connections.contains(field.name.node.as_str()) { self.page_size(field) } else { 1 };
+    fn field(&mut self, field: &'a Field, parent: Option<&'a str>) -> Result<Tally> {
+        let name = field.name.node.as_str();
+        let admission = self.admission;
+        let (connection, returns) = match parent.and_then(|parent| admission.fields.get(parent)?.get(name)) {
+            Some(shape) => (shape.connection, Some(shape.returns.as_str())),
+            None => (admission.connection_names.contains(name), None),
+        };
+        let children = self.selection_set(&field.selection_set.node, returns)?;
+        let factor = if connection { self.page_size(field) } else { 1 };
+        // Spreads are what validation walks, once per document whatever the page size; the rows
+        // a page brings are priced by the cost.
         Ok(Tally {
             cost: children.cost.saturating_mul(factor).saturating_add(1),
-            spreads: children.spreads.saturating_mul(factor),
+            spreads: children.spreads,
             top_fields: 1,
         })
     }
@@ -239,7 +292,8 @@ impl<'a> Pricer<'a> {
             return Ok(Tally::default());
         };
         self.visiting.push(name);
-        let tally = self.selection_set(&definition.node.selection_set.node)?;
+        let on = definition.node.type_condition.node.on.node.as_str();
+        let tally = self.selection_set(&definition.node.selection_set.node, Some(on))?;
         self.visiting.pop();
         self.memo.insert(name, tally);
         Ok(tally)
@@ -462,11 +516,15 @@ mod tests {
 
     use super::*;
 
-    const SDL: &str = "type Query { people(first: Int, last: Int): PersonConnection! viewer: Viewer! }
+    const SDL: &str = "type Query { people(first: Int, last: Int): PersonConnection! viewer: Viewer!
+            skills(first: Int): SkillConnection! }
         type Viewer { org: String! }
-        type PersonConnection { edges: [PersonEdge!]! }
+        type PersonConnection { edges: [PersonEdge!]! nodes: [Person!]! }
         type PersonEdge { node: Person! }
-        type Person { name: String! skills: [String!]! }
+        type Person { name: String! skills: [PersonSkill!]! manager: Person }
+        type PersonSkill { level: Int! }
+        type SkillConnection { nodes: [Skill!]! }
+        type Skill { name: String! }
         type Mutation { createSkill(name: String!): String! }";
 
     fn admission() -> Admission {
@@ -530,6 +588,29 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    #[test]
+    fn a_fragment_in_a_page_is_one_spread_per_use_not_per_row() {
+        let card = "fragment Card on Person { name skills { level } }";
+        let dashboard = format!("{{ people(first: 100) {{ nodes {{ ...Card manager {{ ...Card }} }} }} }} {card}");
+        let limits = QueryLimits { max_fragment_spreads: 2, ..QueryLimits::default() };
+        let admission = Admission::new(SDL, limits, 20);
+        assert!(admission.check(&dashboard, None, &Variables::default()).is_ok(), "two spreads, not 200");
+    }
+
+    #[test]
+    fn a_field_is_priced_as_a_connection_only_on_the_type_where_it_is_one() {
+        let limits = QueryLimits { max_cost: 400, ..QueryLimits::default() };
+        let admission = Admission::new(SDL, limits, 20);
+        let check = |query: &str| admission.check(query, None, &Variables::default());
+        // `Person.skills` is a list, once per person; `Query.skills` is a connection.
+        assert!(check("{ people(first: 100) { nodes { skills { level } } } }").is_ok(), "1 + 100 x 3");
+        assert!(check("{ people(first: 100) { nodes { ... on Person { skills { level } } } } }").is_ok());
+        assert!(
+            check("query Q { ...P } fragment P on Query { people(first: 100) { nodes { skills { level } } } }").is_ok()
+        );
+        assert!(check("{ skills(first: 250) { nodes { name } } }").is_err(), "1 + 250 x 2");
     }
 
     #[test]
