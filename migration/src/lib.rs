@@ -17,6 +17,7 @@ mod m20261205_000012_lrs_push;
 mod m20261205_000013_preparation;
 mod m20261205_000014_xapi_actor;
 mod m20261205_000015_meeting_totals;
+mod m20261206_000016_lookup_indexes;
 
 /// Every migration of the service, in the order they apply.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_preparation::Migration),
             Box::new(m20261205_000014_xapi_actor::Migration),
             Box::new(m20261205_000015_meeting_totals::Migration),
+            Box::new(m20261206_000016_lookup_indexes::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Enrolments: people joining programs as mentors or mentees.
 
+use super::OneOf;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
 };
@@ -210,7 +211,7 @@ impl Scoped<'_> {
     pub async fn enrollments_by_ids(&self, ids: &[i64]) -> Result<Vec<enrollment::Model>> {
         Ok(enrollment::Entity::find()
             .filter(enrollment::Column::OrgId.eq(self.org))
-            .filter(enrollment::Column::Id.is_in(ids.iter().copied()))
+            .filter(enrollment::Column::Id.one_of(self.backend(), ids.iter().copied()))
             .all(self.db)
             .await?)
     }

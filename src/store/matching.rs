@@ -5,6 +5,7 @@
 //! (a no-op UPDATE), so concurrent approvals or acceptances for one mentor queue up
 //! and each sees the others' result before counting free slots.
 
+use super::OneOf;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -345,7 +346,10 @@ impl Scoped<'_> {
             .filter(matched_pair::Column::OrgId.eq(self.org))
             .filter(matched_pair::Column::ProgramId.eq(program_id));
         if !statuses.is_empty() {
-            select = select.filter(matched_pair::Column::Status.is_in(statuses.iter().map(|status| status.as_str())));
+            select = select.filter(
+                matched_pair::Column::Status
+                    .one_of(self.backend(), statuses.iter().map(|status| status.as_str().to_owned())),
+            );
         }
         if let Some(person) = person_id {
             // Participants see relationships; proposals stay with coordinators until approved.

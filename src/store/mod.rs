@@ -180,6 +180,25 @@ impl Store {
     }
 }
 
+/// A filter by a list of values whose SQL has one shape whatever the list's length.
+pub(crate) trait OneOf: sea_orm::ColumnTrait {
+    /// `column IN (values)`; on PostgreSQL `column = ANY($1)`, the list as one array parameter.
+    /// With a parameter per value every length was a statement of its own, prepared again on each
+    /// connection, and after five runs PostgreSQL gave it a generic plan that read the whole
+    /// organisation through `org_id`: one array keeps one statement and a plan for any length.
+    fn one_of<V>(&self, backend: sea_orm::DbBackend, values: impl IntoIterator<Item = V>) -> sea_orm::sea_query::Expr
+    where
+        V: Into<sea_orm::Value> + sea_orm::sea_query::postgres_array::NotU8,
+    {
+        match backend {
+            sea_orm::DbBackend::Postgres => self.eq_any(values),
+            _ => self.is_in(values),
+        }
+    }
+}
+
+impl<C: sea_orm::ColumnTrait> OneOf for C {}
+
 /// One organisation's slice of the store.
 #[derive(Clone, Copy)]
 pub struct Scoped<'a> {
@@ -193,6 +212,11 @@ impl<'a> Scoped<'a> {
     /// The organisation every query is filtered by.
     pub fn org(&self) -> &'a str {
         self.org
+    }
+
+    /// PostgreSQL or SQLite.
+    fn backend(&self) -> sea_orm::DbBackend {
+        self.db.get_database_backend()
     }
 
     /// The same organisation acting as someone else in the audit trail (e.g. `system` for

@@ -1,5 +1,6 @@
 //! People and their skills: directory imports, departures, filtered listing.
 
+use super::OneOf;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -163,7 +164,7 @@ impl Scoped<'_> {
     ) -> Result<HashMap<String, person::Model>> {
         let rows = person::Entity::find()
             .filter(person::Column::OrgId.eq(self.org))
-            .filter(person::Column::EmployeeId.is_in(ids.iter().copied()))
+            .filter(person::Column::EmployeeId.one_of(self.backend(), ids.iter().map(|id| id.to_string())))
             .all(db)
             .await?;
         Ok(rows.into_iter().map(|row| (row.employee_id.clone(), row)).collect())
@@ -195,7 +196,7 @@ impl Scoped<'_> {
     pub async fn people_by_ids(&self, ids: &[i64]) -> Result<Vec<person::Model>> {
         Ok(person::Entity::find()
             .filter(person::Column::OrgId.eq(self.org))
-            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .filter(person::Column::Id.one_of(self.backend(), ids.iter().copied()))
             .all(self.db)
             .await?)
     }
@@ -378,7 +379,7 @@ impl Scoped<'_> {
     pub async fn skills_of_people(&self, person_ids: &[i64]) -> Result<Vec<person_skill::Model>> {
         Ok(person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
-            .filter(person_skill::Column::PersonId.is_in(person_ids.iter().copied()))
+            .filter(person_skill::Column::PersonId.one_of(self.backend(), person_ids.iter().copied()))
             .all(self.db)
             .await?)
     }

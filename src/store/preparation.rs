@@ -1,6 +1,7 @@
 //! Preparation courses of programs, the completions the LMS reports, and who is not yet
 //! prepared for matching.
 
+use super::OneOf;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -138,7 +139,7 @@ impl Scoped<'_> {
     pub async fn preparation_courses(&self, program_ids: &[i64]) -> Result<Vec<preparation_course::Model>> {
         Ok(preparation_course::Entity::find()
             .filter(preparation_course::Column::OrgId.eq(self.org))
-            .filter(preparation_course::Column::ProgramId.is_in(program_ids.iter().copied()))
+            .filter(preparation_course::Column::ProgramId.one_of(self.backend(), program_ids.iter().copied()))
             .order_by_asc(preparation_course::Column::Id)
             .all(self.db)
             .await?)

@@ -1,5 +1,6 @@
 //! Programs and their objectives: creation, versioned updates and the lifecycle.
 
+use super::OneOf;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -203,7 +204,7 @@ impl Scoped<'_> {
     pub async fn programs_by_ids(&self, ids: &[i64]) -> Result<Vec<program::Model>> {
         Ok(program::Entity::find()
             .filter(program::Column::OrgId.eq(self.org))
-            .filter(program::Column::Id.is_in(ids.iter().copied()))
+            .filter(program::Column::Id.one_of(self.backend(), ids.iter().copied()))
             .all(self.db)
             .await?)
     }
@@ -230,7 +231,7 @@ impl Scoped<'_> {
     pub async fn objectives_of(&self, program_ids: &[i64]) -> Result<Vec<objective::Model>> {
         Ok(objective::Entity::find()
             .filter(objective::Column::OrgId.eq(self.org))
-            .filter(objective::Column::ProgramId.is_in(program_ids.iter().copied()))
+            .filter(objective::Column::ProgramId.one_of(self.backend(), program_ids.iter().copied()))
             .order_by_asc(objective::Column::Id)
             .all(self.db)
             .await?)

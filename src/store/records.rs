@@ -1,6 +1,7 @@
 //! Records of a relationship: meetings (versioned edits), skills learned (recorded by one
 //! side, confirmed by the other) and feedback (the latest per person and month counts).
 
+use super::OneOf;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -276,12 +277,14 @@ impl Scoped<'_> {
         self.learning_in(self.db, id).await
     }
 
-    /// Meetings of these matches, newest first, for the DataLoader.
+    /// Meetings of these matches, newest first (then the later logged first, so pages of them
+    /// are stable), for the DataLoader.
     pub async fn meetings_of(&self, match_ids: &[i64]) -> Result<Vec<meeting::Model>> {
         Ok(meeting::Entity::find()
             .filter(meeting::Column::OrgId.eq(self.org))
-            .filter(meeting::Column::MatchId.is_in(match_ids.iter().copied()))
+            .filter(meeting::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
             .order_by_desc(meeting::Column::HeldAt)
+            .order_by_desc(meeting::Column::Id)
             .all(self.db)
             .await?)
     }
@@ -290,7 +293,7 @@ impl Scoped<'_> {
     pub async fn learnings_of(&self, match_ids: &[i64]) -> Result<Vec<learning::Model>> {
         Ok(learning::Entity::find()
             .filter(learning::Column::OrgId.eq(self.org))
-            .filter(learning::Column::MatchId.is_in(match_ids.iter().copied()))
+            .filter(learning::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
             .order_by_asc(learning::Column::Id)
             .all(self.db)
             .await?)
@@ -301,7 +304,7 @@ impl Scoped<'_> {
     pub async fn feedback_of(&self, match_ids: &[i64]) -> Result<Vec<feedback::Model>> {
         Ok(feedback::Entity::find()
             .filter(feedback::Column::OrgId.eq(self.org))
-            .filter(feedback::Column::MatchId.is_in(match_ids.iter().copied()))
+            .filter(feedback::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
             .order_by_asc(feedback::Column::SubmittedAt)
             .order_by_asc(feedback::Column::Id)
             .all(self.db)

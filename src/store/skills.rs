@@ -1,5 +1,6 @@
 //! The skills catalogue.
 
+use super::OneOf;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
@@ -97,7 +98,7 @@ impl Scoped<'_> {
     pub async fn skills_by_ids(&self, ids: &[i64]) -> Result<Vec<skill::Model>> {
         Ok(skill::Entity::find()
             .filter(skill::Column::OrgId.eq(self.org))
-            .filter(skill::Column::Id.is_in(ids.iter().copied()))
+            .filter(skill::Column::Id.one_of(self.backend(), ids.iter().copied()))
             .all(self.db)
             .await?)
     }
