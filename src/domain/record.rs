@@ -81,9 +81,47 @@ pub fn learning_note(value: &str) -> Result<String, DomainError> {
     text::limited("note", value.trim(), 1_000)
 }
 
+/// One page of a relationship's meetings, given newest first (latest `held_at`, then highest
+/// id): in the order asked, starting after the meeting `after` when given, at most `first`.
+pub fn meetings_page<T>(
+    newest_first: Vec<T>,
+    id: impl Fn(&T) -> i64,
+    oldest_first: bool,
+    after: Option<i64>,
+    first: Option<usize>,
+) -> Result<Vec<T>, DomainError> {
+    let mut meetings = newest_first;
+    if oldest_first {
+        meetings.reverse();
+    }
+    if let Some(after) = after {
+        let Some(place) = meetings.iter().position(|meeting| id(meeting) == after) else {
+            return Err(invalid("after is not a meeting of this match"));
+        };
+        meetings.drain(..=place);
+    }
+    if let Some(first) = first {
+        meetings.truncate(first);
+    }
+    Ok(meetings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meetings_page_in_either_order_after_a_meeting() {
+        let newest_first = vec![9, 7, 4, 2];
+        let page = |oldest, after, first| meetings_page(newest_first.clone(), |id| *id, oldest, after, first);
+        assert_eq!(page(false, None, None).unwrap(), [9, 7, 4, 2]);
+        assert_eq!(page(true, None, Some(3)).unwrap(), [2, 4, 7]);
+        assert_eq!(page(false, Some(7), Some(1)).unwrap(), [4]);
+        assert_eq!(page(true, Some(7), None).unwrap(), [9]);
+        assert_eq!(page(false, Some(2), None).unwrap(), Vec::<i64>::new(), "after the last: an empty page");
+        assert_eq!(page(false, None, Some(0)).unwrap(), Vec::<i64>::new());
+        assert!(page(false, Some(5), None).is_err(), "5 is not one of them");
+    }
 
     fn draft() -> MeetingDraft {
         MeetingDraft {

@@ -110,11 +110,27 @@ impl Match {
             None => Ok(None),
         }
     }
-    /// Meetings, newest first (private parts for the pair only).
-    async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
+    /// Meetings, newest first unless `order` says otherwise (private parts for the pair only).
+    /// Paged by `first` (at most that many) and `after` (a meeting's `id` from the previous
+    /// page: the page starts after it); every page reads the match's meetings already loaded
+    /// for the whole list of matches, so paging adds no statement.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] order: MeetingOrder,
+        first: Option<i32>,
+        after: Option<ID>,
+    ) -> Result<Vec<Meeting>> {
         require_records(ctx, &self.0).await?;
+        let first = first
+            .map(|first| usize::try_from(first).map_err(|_| Error::BadInput("first must be 0 or more".into())))
+            .transpose()?;
+        let after = after.map(|after| ids::decode("after", &after, Kind::Meeting)).transpose()?;
         let rows = ctx.data_unchecked::<Loaders>().load_one(MeetingsOfMatch(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|row| Meeting { row, pair: self.0.clone() }).collect())
+        let oldest_first = order == MeetingOrder::OldestFirst;
+        let rows = crate::domain::record::meetings_page(rows, |row| row.id, oldest_first, after, first)?;
+        let pair = std::sync::Arc::new(self.0.clone());
+        Ok(rows.into_iter().map(|row| Meeting { row, pair: pair.clone() }).collect())
     }
     /// How many meetings, how long in total, and the latest: what coordinators follow.
     async fn meeting_stats(&self, ctx: &Context<'_>) -> Result<MeetingStats> {
@@ -230,6 +246,16 @@ async fn require_records(ctx: &Context<'_>, pair: &matched_pair::Model) -> Resul
     } else {
         Err(Error::Forbidden("a match's records are for the pair, coordinators and analysts".into()))
     }
+}
+
+/// The order a relationship's meetings are listed in.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum MeetingOrder {
+    /// Latest first (ties: the later logged first).
+    #[default]
+    NewestFirst,
+    /// Earliest first.
+    OldestFirst,
 }
 
 /// A relationship's meetings in numbers.

@@ -185,7 +185,7 @@ impl NodeQuery {
                 Some(row) => {
                     let pair = store.matched_pair(row.match_id).await?.ok_or_else(|| Error::not_found("match"))?;
                     readable(ctx, &pair).await?;
-                    Some(Node::Meeting(Meeting { row, pair }))
+                    Some(Node::Meeting(Meeting { row, pair: pair.into() }))
                 }
                 None => None,
             },

@@ -22,8 +22,9 @@ use crate::store::records::LearnedSkill;
 pub struct Meeting {
     /// The row.
     pub row: meeting::Model,
-    /// The match it belongs to (to decide who may read the private parts).
-    pub pair: matched_pair::Model,
+    /// The match it belongs to (to decide who may read the private parts), shared by the
+    /// match's meetings rather than copied into each.
+    pub pair: std::sync::Arc<matched_pair::Model>,
 }
 
 impl Meeting {
@@ -238,7 +239,7 @@ impl RecordsMutation {
     async fn log_meeting(&self, ctx: &Context<'_>, match_id: ID, input: MeetingInput) -> Result<Meeting> {
         let pair = pair_for(ctx, &match_id, "logging a meeting").await?;
         let row = access::scoped(ctx).log_meeting(pair.id, input.into()).await?;
-        Ok(Meeting { row, pair })
+        Ok(Meeting { row, pair: pair.into() })
     }
 
     /// Rewrites a meeting; a stale `expectedVersion` gets CONFLICT and changes nothing.
@@ -251,7 +252,7 @@ impl RecordsMutation {
     ) -> Result<Meeting> {
         let (id, pair) = meeting_for(ctx, &id, "editing a meeting").await?;
         let row = access::scoped(ctx).update_meeting(id, expected_version, input.into()).await?;
-        Ok(Meeting { row, pair })
+        Ok(Meeting { row, pair: pair.into() })
     }
 
     /// Deletes a meeting; a stale `expectedVersion` gets CONFLICT and deletes nothing.

@@ -168,6 +168,51 @@ async fn the_pair_logs_meetings_whose_notes_stay_private() {
     assert_eq!(read_match(&mentor, &world.matches[0], "meetingStats { count }").await["meetingStats"]["count"], 0);
 }
 
+/// The minutes of a match's meetings as `meetings` (with its arguments) lists them.
+async fn listed_minutes(session: &Session<'_>, pair: &str, meetings: &str, after: Value) -> Vec<i64> {
+    let query =
+        format!("query($id: ID!, $after: ID) {{ node(id: $id) {{ ... on Match {{ {meetings} {{ minutes }} }} }} }}");
+    let answer = session.gql(&query, json!({ "id": pair, "after": after })).await;
+    let listed = answer.data()["node"]["meetings"].as_array().cloned().expect("meetings");
+    listed.iter().map(|meeting| meeting["minutes"].as_i64().expect("minutes")).collect()
+}
+
+#[tokio::test]
+async fn meetings_are_listed_in_either_order_and_paged_after_a_meeting() {
+    let app = TestApp::spawn().await;
+    let world = pairs(&app, 2).await;
+    let mentor = app.as_participant("acme", "M0");
+    let mut logged = Vec::new();
+    for days_ago in [40, 10, 30, 20] {
+        let held_at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+        let input = json!({ "heldAt": held_at, "minutes": days_ago, "format": "VIDEO" });
+        logged.push(
+            mentor.gql(LOG, json!({ "m": world.matches[0], "i": input })).await.data()["logMeeting"]["id"].clone(),
+        );
+    }
+    let coordinator = app.as_coordinator("acme");
+    let pair = &world.matches[0];
+    let default = listed_minutes(&coordinator, pair, "meetings(after: $after)", Value::Null).await;
+    assert_eq!(default, [10, 20, 30, 40], "newest first by default");
+    let oldest = "meetings(order: OLDEST_FIRST, first: 2, after: $after)";
+    assert_eq!(listed_minutes(&coordinator, pair, oldest, Value::Null).await, [40, 30]);
+    let next = listed_minutes(&coordinator, pair, oldest, logged[2].clone()).await;
+    assert_eq!(next, [20, 10], "the page after the 30-day-old meeting");
+    let newest = "meetings(first: 3, after: $after)";
+    assert_eq!(listed_minutes(&coordinator, pair, newest, logged[3].clone()).await, [30, 40]);
+    let wrong =
+        "query($id: ID!, $after: ID) { node(id: $id) { ... on Match { meetings(after: $after) { minutes } } } }";
+    let other_match = coordinator.gql(wrong, json!({ "id": world.matches[1], "after": logged[0] })).await;
+    other_match.assert_error("BAD_USER_INPUT", "after is not a meeting of this match");
+    let not_a_meeting = coordinator.gql(wrong, json!({ "id": world.matches[0], "after": world.matches[1] })).await;
+    not_a_meeting.assert_error("BAD_USER_INPUT", "expected a Meeting id");
+    let negative = "query($id: ID!) { node(id: $id) { ... on Match { meetings(first: -1) { minutes } } } }";
+    coordinator
+        .gql(negative, json!({ "id": world.matches[0] }))
+        .await
+        .assert_error("BAD_USER_INPUT", "first must be 0 or more");
+}
+
 #[tokio::test]
 async fn concurrent_edits_of_one_meeting_let_one_win_and_lose_nothing() {
     let app = TestApp::spawn().await;
