@@ -133,22 +133,37 @@ async fn execute(state: &AppState, viewer: Viewer, mut request: async_graphql::R
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
-    let mut body = match serde_json::to_value(&response) {
-        Ok(body) => body,
+    let status = if request_error { media.request_error() } else { StatusCode::OK };
+    // Written straight from the response: a copy into a JSON tree first cost as much again as
+    // writing a large page.
+    let body = Body {
+        data: (!request_error).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    match serde_json::to_vec(&body) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, media.content_type());
+            response
+        }
         Err(error) => {
             tracing::error!(%error, "serialising a GraphQL response failed");
-            return error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &Error::Internal(error.to_string()));
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, media, &Error::Internal(error.to_string()))
         }
-    };
-    let status = if request_error {
-        if let Some(fields) = body.as_object_mut() {
-            fields.remove("data");
-        }
-        media.request_error()
-    } else {
-        StatusCode::OK
-    };
-    respond(status, media, body)
+    }
+}
+
+/// A GraphQL response as sent: no `data` when nothing ran (a request error), and `errors` and
+/// `extensions` only when there are some.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 /// Runs an admitted request for `viewer`: due departures first, then the schema with the
