@@ -47,6 +47,9 @@ pub struct Store {
     xapi: std::sync::Arc<crate::domain::xapi::Identity>,
 }
 
+/// Rows an SQLite connection's worker may hand over before the reader takes them.
+const SQLITE_ROWS_IN_FLIGHT: usize = 4096;
+
 /// The longest a request waits for a pooled connection before it is told SERVICE_UNAVAILABLE.
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -79,6 +82,9 @@ impl Store {
                 None => pg,
             }
         });
+        // SQLite answers on a worker thread per connection that hands rows over a channel: with
+        // room for 50 the reader was woken again and again for one large lookup's rows.
+        options.map_sqlx_sqlite_opts(|sqlite| sqlite.row_buffer_size(SQLITE_ROWS_IN_FLIGHT));
         let mut db = Database::connect(options).await?;
         // Counting statements lets tests prove a nested query runs a bounded number of them;
         // their latency goes to /metrics.
@@ -182,17 +188,26 @@ impl Store {
 
 /// A filter by a list of values whose SQL has one shape whatever the list's length.
 pub(crate) trait OneOf: sea_orm::ColumnTrait {
-    /// `column IN (values)`; on PostgreSQL `column = ANY($1)`, the list as one array parameter.
-    /// With a parameter per value every length was a statement of its own, prepared again on each
-    /// connection, and after five runs PostgreSQL gave it a generic plan that read the whole
-    /// organisation through `org_id`: one array keeps one statement and a plan for any length.
+    /// `column IN (values)` with the list as one parameter: on PostgreSQL `column = ANY($1)`, on
+    /// SQLite `column IN (SELECT value FROM json_each(?))` with a JSON array. With a parameter per
+    /// value every length was a statement of its own, prepared and cached again on each
+    /// connection (on SQLite each cached program grew with its list), and after five runs
+    /// PostgreSQL gave it a generic plan that read the whole organisation through `org_id`.
     fn one_of<V>(&self, backend: sea_orm::DbBackend, values: impl IntoIterator<Item = V>) -> sea_orm::sea_query::Expr
     where
-        V: Into<sea_orm::Value> + sea_orm::sea_query::postgres_array::NotU8,
+        V: Into<sea_orm::Value> + sea_orm::sea_query::postgres_array::NotU8 + serde::Serialize,
     {
         match backend {
             sea_orm::DbBackend::Postgres => self.eq_any(values),
-            _ => self.is_in(values),
+            _ => {
+                // Numbers and strings always serialise.
+                let list =
+                    serde_json::to_string(&values.into_iter().collect::<Vec<V>>()).unwrap_or_else(|_| "[]".into());
+                sea_orm::sea_query::Expr::cust_with_exprs(
+                    "? IN (SELECT value FROM json_each(?))",
+                    [sea_orm::sea_query::Expr::col(self.as_column_ref()), sea_orm::sea_query::Expr::val(list)],
+                )
+            }
         }
     }
 }
@@ -285,7 +300,10 @@ pub(crate) fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{STATEMENT_BYTES, sized_batches};
+    use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
+
+    use super::entity::person;
+    use super::{OneOf, STATEMENT_BYTES, sized_batches};
 
     #[test]
     fn inserts_are_split_into_runs_that_fit_one_write() {
@@ -294,5 +312,16 @@ mod tests {
         let half = STATEMENT_BYTES / 2;
         assert_eq!(sized_batches(&[half, half, half, 10]), vec![0..2, 2..4]);
         assert_eq!(sized_batches(&[STATEMENT_BYTES * 3, 1, 1]), vec![0..1, 1..3], "a big row goes alone");
+    }
+
+    #[test]
+    fn a_list_of_ids_is_one_parameter_whatever_its_length() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let statement =
+                |ids: Vec<i64>| person::Entity::find().filter(person::Column::Id.one_of(backend, ids)).build(backend);
+            let (two, many) = (statement(vec![1, 2]), statement((1..=500).collect()));
+            assert_eq!(two.sql, many.sql, "{backend:?}: the same statement for 2 and 500 ids");
+            assert_eq!(many.values.map(|values| values.0.len()), Some(1), "{backend:?}: one parameter");
+        }
     }
 }
