@@ -11,6 +11,7 @@ use super::loaders::{Loaders, PersonId, SkillId};
 use super::matches::person;
 use super::people::Person;
 use super::skills::Skill;
+use crate::domain::person::MAX_BATCH;
 use crate::domain::record::{ActionItem as DomainActionItem, MeetingDraft};
 use crate::domain::relationship::{self, MatchStatus};
 use crate::error::{Error, Result};
@@ -120,6 +121,15 @@ impl From<MeetingInput> for MeetingDraft {
                 .collect(),
         }
     }
+}
+
+/// One meeting of a `logMeetings` batch.
+#[derive(InputObject)]
+pub struct LogMeetingInput {
+    /// The relationship.
+    pub match_id: ID,
+    /// The meeting.
+    pub meeting: MeetingInput,
 }
 
 /// A skill one side of a pair learned; learning is two-way, so mentors learn too.
@@ -240,6 +250,27 @@ impl RecordsMutation {
         let pair = pair_for(ctx, &match_id, "logging a meeting").await?;
         let row = access::scoped(ctx).log_meeting(pair.id, input.into()).await?;
         Ok(Meeting { row, pair: pair.into() })
+    }
+
+    /// Logs up to 1,000 meetings of the organisation's relationships in one call (ADMIN or
+    /// COORDINATOR: what an integration brings from calendars), all or nothing: each entry
+    /// follows `logMeeting`'s rules, and the first that breaks one is named by its index
+    /// (`meetings[3]: ...`) and nothing is written.
+    async fn log_meetings(&self, ctx: &Context<'_>, meetings: Vec<LogMeetingInput>) -> Result<Vec<Meeting>> {
+        access::viewer(ctx).require(access::MANAGERS, "logging meetings in bulk")?;
+        if meetings.is_empty() || meetings.len() > MAX_BATCH {
+            return Err(Error::BadInput(format!(
+                "send between 1 and {MAX_BATCH} meetings per call, got {}",
+                meetings.len()
+            )));
+        }
+        let mut batch = Vec::with_capacity(meetings.len());
+        for (index, entry) in meetings.into_iter().enumerate() {
+            let match_id = ids::decode(&format!("meetings[{index}].matchId"), &entry.match_id, Kind::Match)?;
+            batch.push((match_id, entry.meeting.into()));
+        }
+        let logged = access::scoped(ctx).log_meetings(batch).await?;
+        Ok(logged.into_iter().map(|(row, pair)| Meeting { row, pair: pair.into() }).collect())
     }
 
     /// Rewrites a meeting; a stale `expectedVersion` gets CONFLICT and changes nothing.

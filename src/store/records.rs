@@ -27,10 +27,47 @@ pub enum LearnedSkill {
 impl Scoped<'_> {
     /// Logs a meeting of a relationship that has started.
     pub async fn log_meeting(&self, match_id: i64, draft: MeetingDraft) -> Result<meeting::Model> {
-        let draft = draft.validate(Utc::now())?;
+        let mut logged = self.log_all(vec![(match_id, draft)], |_| String::new()).await?;
+        logged.pop().map(|(row, _)| row).ok_or_else(|| Error::Internal("a logged meeting went missing".into()))
+    }
+
+    /// Logs meetings of the organisation's relationships (what an integration brings from
+    /// calendars) in one transaction, each under `logMeeting`'s rules: the first entry that breaks
+    /// one is named by its index (`meetings[3]: ...`) and nothing is written. Gives each meeting
+    /// with its relationship.
+    pub async fn log_meetings(
+        &self,
+        batch: Vec<(i64, MeetingDraft)>,
+    ) -> Result<Vec<(meeting::Model, matched_pair::Model)>> {
+        self.log_all(batch, |index| format!("meetings[{index}]: ")).await
+    }
+
+    async fn log_all(
+        &self,
+        batch: Vec<(i64, MeetingDraft)>,
+        label: impl Fn(usize) -> String,
+    ) -> Result<Vec<(meeting::Model, matched_pair::Model)>> {
+        let at = Utc::now();
         let txn = self.begin().await?;
-        let pair = self.match_in(&txn, match_id).await?.ok_or_else(|| Error::not_found("match"))?;
-        self.check_meeting_dates(&txn, &pair, &draft).await?;
+        let mut logged = Vec::with_capacity(batch.len());
+        for (index, (match_id, draft)) in batch.into_iter().enumerate() {
+            let entry = self.log_meeting_in(&txn, match_id, draft, at).await;
+            logged.push(entry.map_err(|error| error.about(&label(index)))?);
+        }
+        txn.commit().await?;
+        Ok(logged)
+    }
+
+    async fn log_meeting_in(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        match_id: i64,
+        draft: MeetingDraft,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<(meeting::Model, matched_pair::Model)> {
+        let draft = draft.validate(at)?;
+        let pair = self.match_in(txn, match_id).await?.ok_or_else(|| Error::not_found("match"))?;
+        self.check_meeting_dates(txn, &pair, &draft).await?;
         let mut active = meeting::ActiveModel {
             org_id: Set(self.org.to_owned()),
             match_id: Set(match_id),
@@ -40,12 +77,11 @@ impl Scoped<'_> {
             ..Default::default()
         };
         fill(&mut active, &draft)?;
-        let row = active.insert(&txn).await?;
+        let row = active.insert(txn).await?;
         let details = json!({ "matchId": match_id, "heldAt": row.held_at, "minutes": row.minutes });
-        self.audit(&txn, Change { action: "meeting.log", entity_type: "Meeting", entity_id: Some(row.id), details })
+        self.audit(txn, Change { action: "meeting.log", entity_type: "Meeting", entity_id: Some(row.id), details })
             .await?;
-        txn.commit().await?;
-        Ok(row)
+        Ok((row, pair))
     }
 
     /// Rewrites a meeting if nobody changed it since `expected_version`.

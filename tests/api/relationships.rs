@@ -168,6 +168,44 @@ async fn the_pair_logs_meetings_whose_notes_stay_private() {
     assert_eq!(read_match(&mentor, &world.matches[0], "meetingStats { count }").await["meetingStats"]["count"], 0);
 }
 
+const LOG_MANY: &str = "mutation($m: [LogMeetingInput!]!) { logMeetings(meetings: $m) { id minutes } }";
+
+#[tokio::test]
+async fn an_integration_logs_meetings_in_bulk_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let world = pairs(&app, 2).await;
+    let (first, second) = (&world.matches[0], &world.matches[1]);
+    let coordinator = app.as_coordinator("acme");
+    let entry = |pair: &str, minutes: i32| json!({ "matchId": pair, "meeting": meeting("From the calendar", minutes) });
+    let stats = "meetingStats { count totalMinutes }";
+    let logged =
+        coordinator.gql(LOG_MANY, json!({ "m": [entry(first, 30), entry(second, 45), entry(first, 60)] })).await;
+    let minutes: Vec<i64> = logged.data()["logMeetings"]
+        .as_array()
+        .expect("meetings")
+        .iter()
+        .map(|m| m["minutes"].as_i64().expect("minutes"))
+        .collect();
+    assert_eq!(minutes, [30, 45, 60], "in batch order");
+    assert_eq!(read_match(&coordinator, first, stats).await["meetingStats"], json!({ "count": 2, "totalMinutes": 90 }));
+
+    // One entry breaks a rule: it is named, and nothing of the batch is written.
+    let bad = coordinator.gql(LOG_MANY, json!({ "m": [entry(second, 30), entry(second, 0)] })).await;
+    bad.assert_error("BAD_USER_INPUT", "meetings[1]: ");
+    let unknown = coordinator
+        .gql(LOG_MANY, json!({ "m": [entry(second, 30), entry(first, 30), entry("TWF0Y2g6OTk5OQ", 30)] }))
+        .await;
+    unknown.assert_error("NOT_FOUND", "meetings[2]: ");
+    assert_eq!(
+        read_match(&coordinator, second, stats).await["meetingStats"],
+        json!({ "count": 1, "totalMinutes": 45 })
+    );
+    assert_eq!(read_match(&coordinator, first, stats).await["meetingStats"]["count"], 2);
+    coordinator.gql(LOG_MANY, json!({ "m": [] })).await.assert_error("BAD_USER_INPUT", "between 1 and 1000");
+    let mentor = app.as_participant("acme", "M0");
+    mentor.gql(LOG_MANY, json!({ "m": [entry(first, 30)] })).await.assert_error("FORBIDDEN", "in bulk");
+}
+
 /// The minutes of a match's meetings as `meetings` (with its arguments) lists them.
 async fn listed_minutes(session: &Session<'_>, pair: &str, meetings: &str, after: Value) -> Vec<i64> {
     let query =

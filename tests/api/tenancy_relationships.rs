@@ -38,6 +38,8 @@ const EMPLOYEES: [&str; 7] = ["J1", "J2", "J3", "S1", "S2", "S3", "S4"];
 
 const LOG_MEETING: &str = "mutation($m: ID!, $i: MeetingInput!) { logMeeting(matchId: $m, input: $i) {
     id heldAt minutes format version } }";
+const LOG_MEETINGS: &str = "mutation($m: ID!, $i: MeetingInput!) {
+    logMeetings(meetings: [{ matchId: $m, meeting: $i }]) { id heldAt minutes format version } }";
 const UPDATE_MEETING: &str = "mutation($id: ID!, $v: Int!, $i: MeetingInput!) {
     updateMeeting(id: $id, expectedVersion: $v, input: $i) { id minutes version } }";
 const DELETE_MEETING: &str = "mutation($id: ID!, $v: Int!) { deleteMeeting(id: $id, expectedVersion: $v) }";
@@ -318,6 +320,7 @@ fn cross_org_calls(acme: &World, globex: &World) -> Vec<(Op, &'static str)> {
     vec![
         (op("logMeeting (ACTIVE)", LOG_MEETING, json!({ "m": active, "i": input })), "NOT_FOUND"),
         (op("logMeeting (ENDED_EARLY)", LOG_MEETING, json!({ "m": ended, "i": input })), "NOT_FOUND"),
+        (op("logMeetings", LOG_MEETINGS, json!({ "m": active, "i": input })), "NOT_FOUND"),
         (op("updateMeeting", UPDATE_MEETING, json!({ "id": acme.meetings[0], "v": 1, "i": input })), "NOT_FOUND"),
         (
             op("updateMeeting (ended match)", UPDATE_MEETING, json!({ "id": acme.ended_meeting, "v": 1, "i": input })),
@@ -614,6 +617,7 @@ fn mutation_matrix(world: &World) -> Vec<(Op, &'static [Who])> {
     let learning = json!({ "m": active, "l": "MENTEE", "s": world.skills[0] });
     vec![
         (op("logMeeting", LOG_MEETING, json!({ "m": active, "i": input })), MANAGERS_AND_PAIR),
+        (op("logMeetings", LOG_MEETINGS, json!({ "m": active, "i": input })), MANAGERS),
         (
             op("updateMeeting", UPDATE_MEETING, json!({ "id": world.meetings[0], "v": 1, "i": input })),
             MANAGERS_AND_PAIR,
