@@ -5,8 +5,17 @@ use chrono::NaiveDate;
 
 use super::{DomainError, invalid, text, text_enum};
 
-/// Most people a single directory import may carry; larger imports are split by the caller.
+/// Most entries one batch mutation may carry (people, person skills, enrolments, meetings);
+/// larger loads are split by the caller.
 pub const MAX_BATCH: usize = 1_000;
+
+/// Refuses a batch of `len` entries of `what` that is empty or over [`MAX_BATCH`].
+pub fn check_batch_size(what: &str, len: usize) -> Result<(), DomainError> {
+    if len == 0 || len > MAX_BATCH {
+        return Err(invalid(format!("send between 1 and {MAX_BATCH} {what} per call, got {len}")));
+    }
+    Ok(())
+}
 /// Seniority bands run from 1 (entry level) to this value (executive).
 pub const MAX_LEVEL: i32 = 15;
 /// Level of a person a directory creates without one (SCIM or a file without a level column),
@@ -149,6 +158,15 @@ mod tests {
 
     fn draft() -> PersonDraft {
         PersonDraft { employee_id: "E1".into(), name: "Ada".into(), level: 3, ..Default::default() }
+    }
+
+    #[test]
+    fn a_batch_holds_between_one_and_max_batch_entries() {
+        assert!(check_batch_size("meetings", 1).is_ok());
+        assert!(check_batch_size("meetings", MAX_BATCH).is_ok());
+        let over = check_batch_size("meetings", MAX_BATCH + 1).unwrap_err();
+        assert_eq!(over, invalid("send between 1 and 1000 meetings per call, got 1001"));
+        assert!(check_batch_size("meetings", 0).is_err());
     }
 
     #[test]

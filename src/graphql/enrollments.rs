@@ -11,7 +11,7 @@ use super::people::Person;
 use super::programs::Program;
 use crate::auth::Role;
 use crate::domain::enrollment as domain;
-use crate::domain::person::MAX_BATCH;
+use crate::domain::person::check_batch_size;
 use crate::error::{Error, Result};
 use crate::store::enrollments::NewEnrollment;
 use crate::store::entity::enrollment;
@@ -128,12 +128,7 @@ impl EnrollmentsMutation {
     ) -> Result<Vec<Enrollment>> {
         access::viewer(ctx).require(MANAGERS, "enrolling people")?;
         let program_id = ids::decode("programId", &program_id, Kind::Program)?;
-        if enrollments.is_empty() || enrollments.len() > MAX_BATCH {
-            return Err(Error::BadInput(format!(
-                "send between 1 and {MAX_BATCH} enrolments per call, got {}",
-                enrollments.len()
-            )));
-        }
+        check_batch_size("enrolments", enrollments.len())?;
         let mut batch = Vec::with_capacity(enrollments.len());
         for (index, input) in enrollments.into_iter().enumerate() {
             batch.push(NewEnrollment {

@@ -11,7 +11,7 @@ use super::ids::{self, Kind};
 use super::loaders::{EmployeeId, Loaders, SkillId, SkillsOfPerson};
 use super::skills::Skill;
 use crate::auth::Role;
-use crate::domain::person::{MAX_BATCH, PersonDraft};
+use crate::domain::person::{PersonDraft, check_batch_size};
 use crate::error::{Error, Result};
 use crate::store::enrollments::EnrollmentFilter;
 use crate::store::entity::{person, person_skill};
@@ -291,12 +291,7 @@ impl PeopleMutation {
     /// Imports up to 1,000 people by employee id, all or nothing; sending the same batch again changes nothing.
     async fn upsert_people(&self, ctx: &Context<'_>, people: Vec<PersonInput>) -> Result<UpsertPeoplePayload> {
         access::viewer(ctx).require(&[Role::Admin], "importing people")?;
-        if people.is_empty() || people.len() > MAX_BATCH {
-            return Err(Error::BadInput(format!(
-                "send between 1 and {MAX_BATCH} people per call, got {}",
-                people.len()
-            )));
-        }
+        check_batch_size("people", people.len())?;
         let mut records = Vec::with_capacity(people.len());
         let mut seen = std::collections::HashSet::new();
         for (index, input) in people.into_iter().enumerate() {
@@ -361,12 +356,7 @@ impl PeopleMutation {
         skills: Vec<PersonSkillInput>,
     ) -> Result<SetPersonSkillsPayload> {
         access::viewer(ctx).require(&[Role::Admin], "importing skills")?;
-        if skills.is_empty() || skills.len() > MAX_BATCH {
-            return Err(Error::BadInput(format!(
-                "send between 1 and {MAX_BATCH} skills per call, got {}",
-                skills.len()
-            )));
-        }
+        check_batch_size("skills", skills.len())?;
         let mut entries = Vec::with_capacity(skills.len());
         for (index, input) in skills.into_iter().enumerate() {
             entries.push(PersonSkillEntry {

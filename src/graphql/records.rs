@@ -11,7 +11,7 @@ use super::loaders::{Loaders, PersonId, SkillId};
 use super::matches::person;
 use super::people::Person;
 use super::skills::Skill;
-use crate::domain::person::MAX_BATCH;
+use crate::domain::person::check_batch_size;
 use crate::domain::record::{ActionItem as DomainActionItem, MeetingDraft};
 use crate::domain::relationship::{self, MatchStatus};
 use crate::error::{Error, Result};
@@ -258,12 +258,7 @@ impl RecordsMutation {
     /// (`meetings[3]: ...`) and nothing is written.
     async fn log_meetings(&self, ctx: &Context<'_>, meetings: Vec<LogMeetingInput>) -> Result<Vec<Meeting>> {
         access::viewer(ctx).require(access::MANAGERS, "logging meetings in bulk")?;
-        if meetings.is_empty() || meetings.len() > MAX_BATCH {
-            return Err(Error::BadInput(format!(
-                "send between 1 and {MAX_BATCH} meetings per call, got {}",
-                meetings.len()
-            )));
-        }
+        check_batch_size("meetings", meetings.len())?;
         let mut batch = Vec::with_capacity(meetings.len());
         for (index, entry) in meetings.into_iter().enumerate() {
             let match_id = ids::decode(&format!("meetings[{index}].matchId"), &entry.match_id, Kind::Match)?;
