@@ -260,7 +260,7 @@ impl Scoped<'_> {
         }
         let people: std::collections::HashSet<i64> = person::Entity::find()
             .filter(person::Column::OrgId.eq(self.org))
-            .filter(person::Column::Id.is_in(entries.iter().map(|entry| entry.person_id)))
+            .filter(person::Column::Id.one_of(self.backend(), entries.iter().map(|entry| entry.person_id)))
             .all(txn)
             .await?
             .into_iter()
@@ -268,7 +268,7 @@ impl Scoped<'_> {
             .collect();
         let skills: std::collections::HashSet<i64> = skill::Entity::find()
             .filter(skill::Column::OrgId.eq(self.org))
-            .filter(skill::Column::Id.is_in(entries.iter().map(|entry| entry.skill_id)))
+            .filter(skill::Column::Id.one_of(self.backend(), entries.iter().map(|entry| entry.skill_id)))
             .all(txn)
             .await?
             .into_iter()
@@ -284,7 +284,7 @@ impl Scoped<'_> {
         }
         let mut existing: HashMap<(i64, i64, String), person_skill::Model> = person_skill::Entity::find()
             .filter(person_skill::Column::OrgId.eq(self.org))
-            .filter(person_skill::Column::PersonId.is_in(people.iter().copied()))
+            .filter(person_skill::Column::PersonId.one_of(self.backend(), people.iter().copied()))
             .all(txn)
             .await?
             .into_iter()
