@@ -27,6 +27,7 @@ pub mod scim;
 mod secrets;
 pub mod settings;
 pub mod skills;
+mod sqlite_memory;
 pub mod training;
 
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
@@ -85,6 +86,9 @@ impl Store {
         // SQLite answers on a worker thread per connection that hands rows over a channel: with
         // room for 50 the reader was woken again and again for one large lookup's rows.
         options.map_sqlx_sqlite_opts(|sqlite| sqlite.row_buffer_size(SQLITE_ROWS_IN_FLIGHT));
+        if url.starts_with("sqlite:") {
+            sqlite_memory::use_mimalloc();
+        }
         let mut db = Database::connect(options).await?;
         // Counting statements lets tests prove a nested query runs a bounded number of them;
         // their latency goes to /metrics.
