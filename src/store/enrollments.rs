@@ -209,11 +209,12 @@ impl Scoped<'_> {
 
     /// Enrolments by id, for the DataLoader.
     pub async fn enrollments_by_ids(&self, ids: &[i64]) -> Result<Vec<enrollment::Model>> {
-        Ok(enrollment::Entity::find()
-            .filter(enrollment::Column::OrgId.eq(self.org))
-            .filter(enrollment::Column::Id.one_of(self.backend(), ids.iter().copied()))
-            .all(self.db)
-            .await?)
+        self.lookup(
+            enrollment::Entity::find()
+                .filter(enrollment::Column::OrgId.eq(self.org))
+                .filter(enrollment::Column::Id.one_of(self.backend(), ids.iter().copied())),
+        )
+        .await
     }
 
     /// A person's accepted enrolment on one side of a program.

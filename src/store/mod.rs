@@ -233,6 +233,14 @@ impl<'a> Scoped<'a> {
         self.org
     }
 
+    /// The models of `select`, each built as its row arrives, for the DataLoader lookups of
+    /// thousands of rows: collected first, every row stayed alive beside the models built from
+    /// it, and on SQLite a row holds its own copy of each value.
+    async fn lookup<E: sea_orm::EntityTrait>(&self, select: sea_orm::Select<E>) -> Result<Vec<E::Model>> {
+        use futures_util::TryStreamExt;
+        Ok(select.stream(self.db).await?.try_collect().await?)
+    }
+
     /// PostgreSQL or SQLite.
     fn backend(&self) -> sea_orm::DbBackend {
         self.db.get_database_backend()

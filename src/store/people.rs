@@ -194,11 +194,12 @@ impl Scoped<'_> {
 
     /// People by id, for the DataLoader.
     pub async fn people_by_ids(&self, ids: &[i64]) -> Result<Vec<person::Model>> {
-        Ok(person::Entity::find()
-            .filter(person::Column::OrgId.eq(self.org))
-            .filter(person::Column::Id.one_of(self.backend(), ids.iter().copied()))
-            .all(self.db)
-            .await?)
+        self.lookup(
+            person::Entity::find()
+                .filter(person::Column::OrgId.eq(self.org))
+                .filter(person::Column::Id.one_of(self.backend(), ids.iter().copied())),
+        )
+        .await
     }
 
     /// People by employee id, for managers.
@@ -377,11 +378,12 @@ impl Scoped<'_> {
 
     /// Every skill entry of these people, for the DataLoader.
     pub async fn skills_of_people(&self, person_ids: &[i64]) -> Result<Vec<person_skill::Model>> {
-        Ok(person_skill::Entity::find()
-            .filter(person_skill::Column::OrgId.eq(self.org))
-            .filter(person_skill::Column::PersonId.one_of(self.backend(), person_ids.iter().copied()))
-            .all(self.db)
-            .await?)
+        self.lookup(
+            person_skill::Entity::find()
+                .filter(person_skill::Column::OrgId.eq(self.org))
+                .filter(person_skill::Column::PersonId.one_of(self.backend(), person_ids.iter().copied())),
+        )
+        .await
     }
 }
 

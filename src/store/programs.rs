@@ -202,11 +202,12 @@ impl Scoped<'_> {
 
     /// Programs by id, for the DataLoader.
     pub async fn programs_by_ids(&self, ids: &[i64]) -> Result<Vec<program::Model>> {
-        Ok(program::Entity::find()
-            .filter(program::Column::OrgId.eq(self.org))
-            .filter(program::Column::Id.one_of(self.backend(), ids.iter().copied()))
-            .all(self.db)
-            .await?)
+        self.lookup(
+            program::Entity::find()
+                .filter(program::Column::OrgId.eq(self.org))
+                .filter(program::Column::Id.one_of(self.backend(), ids.iter().copied())),
+        )
+        .await
     }
 
     /// One page of programs, optionally in one status.
@@ -229,12 +230,13 @@ impl Scoped<'_> {
 
     /// The objectives of these programs, for the DataLoader.
     pub async fn objectives_of(&self, program_ids: &[i64]) -> Result<Vec<objective::Model>> {
-        Ok(objective::Entity::find()
-            .filter(objective::Column::OrgId.eq(self.org))
-            .filter(objective::Column::ProgramId.one_of(self.backend(), program_ids.iter().copied()))
-            .order_by_asc(objective::Column::Id)
-            .all(self.db)
-            .await?)
+        self.lookup(
+            objective::Entity::find()
+                .filter(objective::Column::OrgId.eq(self.org))
+                .filter(objective::Column::ProgramId.one_of(self.backend(), program_ids.iter().copied()))
+                .order_by_asc(objective::Column::Id),
+        )
+        .await
     }
 }
 

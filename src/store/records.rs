@@ -316,35 +316,38 @@ impl Scoped<'_> {
     /// Meetings of these matches, newest first (then the later logged first, so pages of them
     /// are stable), for the DataLoader.
     pub async fn meetings_of(&self, match_ids: &[i64]) -> Result<Vec<meeting::Model>> {
-        Ok(meeting::Entity::find()
-            .filter(meeting::Column::OrgId.eq(self.org))
-            .filter(meeting::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
-            .order_by_desc(meeting::Column::HeldAt)
-            .order_by_desc(meeting::Column::Id)
-            .all(self.db)
-            .await?)
+        self.lookup(
+            meeting::Entity::find()
+                .filter(meeting::Column::OrgId.eq(self.org))
+                .filter(meeting::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
+                .order_by_desc(meeting::Column::HeldAt)
+                .order_by_desc(meeting::Column::Id),
+        )
+        .await
     }
 
     /// Learnings of these matches, for the DataLoader.
     pub async fn learnings_of(&self, match_ids: &[i64]) -> Result<Vec<learning::Model>> {
-        Ok(learning::Entity::find()
-            .filter(learning::Column::OrgId.eq(self.org))
-            .filter(learning::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
-            .order_by_asc(learning::Column::Id)
-            .all(self.db)
-            .await?)
+        self.lookup(
+            learning::Entity::find()
+                .filter(learning::Column::OrgId.eq(self.org))
+                .filter(learning::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
+                .order_by_asc(learning::Column::Id),
+        )
+        .await
     }
 
     /// Feedback of these matches, oldest first by `submitted_at` then id, for the DataLoader
     /// (which keeps the latest per person and month).
     pub async fn feedback_of(&self, match_ids: &[i64]) -> Result<Vec<feedback::Model>> {
-        Ok(feedback::Entity::find()
-            .filter(feedback::Column::OrgId.eq(self.org))
-            .filter(feedback::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
-            .order_by_asc(feedback::Column::SubmittedAt)
-            .order_by_asc(feedback::Column::Id)
-            .all(self.db)
-            .await?)
+        self.lookup(
+            feedback::Entity::find()
+                .filter(feedback::Column::OrgId.eq(self.org))
+                .filter(feedback::Column::MatchId.one_of(self.backend(), match_ids.iter().copied()))
+                .order_by_asc(feedback::Column::SubmittedAt)
+                .order_by_asc(feedback::Column::Id),
+        )
+        .await
     }
 
     /// A person's relationships (not proposals), across programs.

@@ -96,11 +96,12 @@ impl Scoped<'_> {
 
     /// Skills by id, for the DataLoader.
     pub async fn skills_by_ids(&self, ids: &[i64]) -> Result<Vec<skill::Model>> {
-        Ok(skill::Entity::find()
-            .filter(skill::Column::OrgId.eq(self.org))
-            .filter(skill::Column::Id.one_of(self.backend(), ids.iter().copied()))
-            .all(self.db)
-            .await?)
+        self.lookup(
+            skill::Entity::find()
+                .filter(skill::Column::OrgId.eq(self.org))
+                .filter(skill::Column::Id.one_of(self.backend(), ids.iter().copied())),
+        )
+        .await
     }
 
     /// One page of the catalogue, optionally one category.
