@@ -114,9 +114,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1:8080")]
     bind: String,
-    /// Largest database connection pool.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
-    max_connections: u32,
+    /// Largest database connection pool (default: 10 on PostgreSQL, twice the cores on SQLite).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS")]
+    max_connections: Option<u32>,
     /// Most rows per connection page.
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100)]
     max_page_size: u64,
@@ -320,7 +320,9 @@ async fn main() -> ExitCode {
 
 async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), String> {
     let mut config = settings.config()?;
-    config.max_connections = args.max_connections;
+    if let Some(max_connections) = args.max_connections {
+        config.max_connections = max_connections;
+    }
     config.max_page_size = args.max_page_size;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs);
     config.body_limit_bytes = args.body_limit_bytes;
