@@ -1,6 +1,7 @@
 //! DataLoaders: one batched, org-scoped query per relation per request instead of one per row.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
@@ -75,6 +76,12 @@ fn by_id<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> Has
     rows.into_iter().map(|row| (key(&row), row)).collect()
 }
 
+/// `values` shared: what the cache holds and every field that reads it is one copy (a
+/// dashboard reads each person's skills, each skill and each match's meetings many times).
+fn shared<K: std::hash::Hash + Eq, V>(values: HashMap<K, V>) -> HashMap<K, Arc<V>> {
+    values.into_iter().map(|(key, value)| (key, Arc::new(value))).collect()
+}
+
 fn grouped<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
     let mut groups: HashMap<K, Vec<V>> = HashMap::new();
     for row in rows {
@@ -84,20 +91,20 @@ fn grouped<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> H
 }
 
 impl Loader<PersonId> for OrgLoader {
-    type Value = person::Model;
+    type Value = Arc<person::Model>;
     type Error = Error;
-    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, person::Model>, Error> {
+    async fn load(&self, keys: &[PersonId]) -> Result<HashMap<PersonId, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
-        Ok(by_id(self.scoped().people_by_ids(&ids).await?, |row| PersonId(row.id)))
+        Ok(shared(by_id(self.scoped().people_by_ids(&ids).await?, |row| PersonId(row.id))))
     }
 }
 
 impl Loader<SkillId> for OrgLoader {
-    type Value = skill::Model;
+    type Value = Arc<skill::Model>;
     type Error = Error;
-    async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, skill::Model>, Error> {
+    async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
-        Ok(by_id(self.scoped().skills_by_ids(&ids).await?, |row| SkillId(row.id)))
+        Ok(shared(by_id(self.scoped().skills_by_ids(&ids).await?, |row| SkillId(row.id))))
     }
 }
 
@@ -111,11 +118,11 @@ impl Loader<ProgramId> for OrgLoader {
 }
 
 impl Loader<SkillsOfPerson> for OrgLoader {
-    type Value = Vec<person_skill::Model>;
+    type Value = Arc<Vec<person_skill::Model>>;
     type Error = Error;
     async fn load(&self, keys: &[SkillsOfPerson]) -> Result<HashMap<SkillsOfPerson, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
-        Ok(grouped(self.scoped().skills_of_people(&ids).await?, |row| SkillsOfPerson(row.person_id)))
+        Ok(shared(grouped(self.scoped().skills_of_people(&ids).await?, |row| SkillsOfPerson(row.person_id))))
     }
 }
 
@@ -147,11 +154,11 @@ impl Loader<EnrollmentId> for OrgLoader {
 }
 
 impl Loader<MeetingsOfMatch> for OrgLoader {
-    type Value = Vec<meeting::Model>;
+    type Value = Arc<Vec<meeting::Model>>;
     type Error = Error;
     async fn load(&self, keys: &[MeetingsOfMatch]) -> Result<HashMap<MeetingsOfMatch, Self::Value>, Error> {
         let ids: Vec<i64> = keys.iter().map(|key| key.0).collect();
-        Ok(grouped(self.scoped().meetings_of(&ids).await?, |row| MeetingsOfMatch(row.match_id)))
+        Ok(shared(grouped(self.scoped().meetings_of(&ids).await?, |row| MeetingsOfMatch(row.match_id))))
     }
 }
 

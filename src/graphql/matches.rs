@@ -128,9 +128,10 @@ impl Match {
         let after = after.map(|after| ids::decode("after", &after, Kind::Meeting)).transpose()?;
         let rows = ctx.data_unchecked::<Loaders>().load_one(MeetingsOfMatch(self.0.id)).await?.unwrap_or_default();
         let oldest_first = order == MeetingOrder::OldestFirst;
-        let rows = crate::domain::record::meetings_page(rows, |row| row.id, oldest_first, after, first)?;
+        let page =
+            crate::domain::record::meetings_page(rows.iter().collect(), |row| row.id, oldest_first, after, first)?;
         let pair = std::sync::Arc::new(self.0.clone());
-        Ok(rows.into_iter().map(|row| Meeting { row, pair: pair.clone() }).collect())
+        Ok(page.into_iter().map(|row| Meeting { row: row.clone(), pair: pair.clone() }).collect())
     }
     /// How many meetings, how long in total, and the latest: what coordinators follow.
     async fn meeting_stats(&self, ctx: &Context<'_>) -> Result<MeetingStats> {
@@ -213,7 +214,7 @@ pub async fn prefetch(ctx: &Context<'_>, selections: &[Lookahead<'_>], rows: &[m
     }
     loaders.load_many(people.into_iter().map(PersonId)).await?;
     let entries = loaders.load_many(skill_owners.into_iter().map(SkillsOfPerson)).await?;
-    skills.extend(entries.values().flatten().map(|entry| entry.skill_id));
+    skills.extend(entries.values().flat_map(|entries| entries.iter()).map(|entry| entry.skill_id));
     loaders.load_many(skills.into_iter().map(SkillId)).await?;
     Ok(())
 }

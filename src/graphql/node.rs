@@ -93,7 +93,7 @@ impl ViewerInfo {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         access::participant_person(ctx).await?;
         match access::viewer(ctx).employee_id.as_deref() {
-            Some(employee_id) => Ok(access::scoped(ctx).person_by_employee_id(employee_id).await?.map(Person)),
+            Some(employee_id) => Ok(access::scoped(ctx).person_by_employee_id(employee_id).await?.map(Person::from)),
             None => Ok(None),
         }
     }
@@ -137,13 +137,13 @@ impl NodeQuery {
             Kind::Person => match store.person(id).await? {
                 Some(row) => {
                     access::require_self_or_manager_or_analyst(ctx, &row, "reading this person").await?;
-                    Some(Node::Person(Person(row)))
+                    Some(Node::Person(Person::from(row)))
                 }
                 None => None,
             },
             Kind::Skill => {
                 viewer.require(ANYONE, "reading the catalogue")?;
-                store.skill(id).await?.map(|row| Node::Skill(Skill(row)))
+                store.skill(id).await?.map(|row| Node::Skill(Skill::from(row)))
             }
             Kind::Program => {
                 viewer.require(ANYONE, "reading programs")?;

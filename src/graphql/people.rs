@@ -17,8 +17,14 @@ use crate::store::enrollments::EnrollmentFilter;
 use crate::store::entity::{person, person_skill};
 use crate::store::people::{PeopleFilter, PersonSkillEntry};
 
-/// An employee from the directory.
-pub struct Person(pub person::Model);
+/// An employee from the directory (shared with the request's loader cache).
+pub struct Person(pub std::sync::Arc<person::Model>);
+
+impl From<person::Model> for Person {
+    fn from(row: person::Model) -> Person {
+        Person(std::sync::Arc::new(row))
+    }
+}
 
 #[Object]
 impl Person {
@@ -65,7 +71,7 @@ impl Person {
         let Some(manager) = self.0.manager_employee_id.as_deref() else { return Ok(None) };
         access::viewer(ctx).require(READERS, "reading another person's profile")?;
         let row = ctx.data_unchecked::<Loaders>().load_one(EmployeeId(manager.to_owned())).await?;
-        Ok(row.map(Person))
+        Ok(row.map(Person::from))
     }
     /// Self-declared generation.
     async fn generation(&self) -> Result<Option<Generation>> {
@@ -87,7 +93,12 @@ impl Person {
     async fn skills(&self, ctx: &Context<'_>, relation: Option<SkillRelation>) -> Result<Vec<PersonSkill>> {
         let rows = ctx.data_unchecked::<Loaders>().load_one(SkillsOfPerson(self.0.id)).await?.unwrap_or_default();
         let wanted = relation.map(|relation| crate::domain::skill::SkillRelation::from(relation).as_str());
-        Ok(rows.into_iter().filter(|row| wanted.is_none_or(|wanted| row.relation == wanted)).map(PersonSkill).collect())
+        Ok(rows
+            .iter()
+            .filter(|row| wanted.is_none_or(|wanted| row.relation == wanted))
+            .cloned()
+            .map(PersonSkill)
+            .collect())
     }
     /// The person's enrolments.
     async fn enrollments(
@@ -220,7 +231,7 @@ pub struct UpsertPeoplePayload {
 impl UpsertPeoplePayload {
     /// Every person of the batch, in batch order.
     async fn people(&self) -> Vec<Person> {
-        self.rows.iter().cloned().map(Person).collect()
+        self.rows.iter().cloned().map(Person::from).collect()
     }
 }
 
@@ -252,7 +263,7 @@ impl PeopleQuery {
         };
         let request = PageArgs { after, before, first, last }.request(ctx, Kind::Person)?;
         let page = access::scoped(ctx).people(&filter, request).await?;
-        Ok(connection(page, Kind::Person, |row| row.id, Person))
+        Ok(connection(page, Kind::Person, |row| row.id, Person::from))
     }
 
     /// One person by global id or employee id.
@@ -268,8 +279,8 @@ impl PeopleQuery {
             viewer.require(&[Role::Participant], "reading people")?;
             let own = access::own_person(ctx).await?;
             return match id {
-                Ok(id) if id == own.id => Ok(Person(own)),
-                Err(employee_id) if employee_id == own.employee_id => Ok(Person(own)),
+                Ok(id) if id == own.id => Ok(Person::from(own)),
+                Err(employee_id) if employee_id == own.employee_id => Ok(Person::from(own)),
                 _ => Err(Error::Forbidden("participants can read their own profile only".into())),
             };
         }
@@ -278,7 +289,7 @@ impl PeopleQuery {
             Ok(id) => store.person(id).await?,
             Err(employee_id) => store.person_by_employee_id(&employee_id).await?,
         };
-        row.map(Person).ok_or_else(|| Error::not_found("person"))
+        row.map(Person::from).ok_or_else(|| Error::not_found("person"))
     }
 }
 
@@ -320,14 +331,14 @@ impl PeopleMutation {
     async fn record_departure(&self, ctx: &Context<'_>, person_id: ID, left_on: NaiveDate) -> Result<Person> {
         access::viewer(ctx).require(&[Role::Admin], "recording a departure")?;
         let id = ids::decode("personId", &person_id, Kind::Person)?;
-        Ok(Person(access::scoped(ctx).record_departure(id, Some(left_on)).await?))
+        Ok(Person::from(access::scoped(ctx).record_departure(id, Some(left_on)).await?))
     }
 
     /// Cancels a departure that has not taken effect yet (the last day is today or later).
     async fn cancel_departure(&self, ctx: &Context<'_>, person_id: ID) -> Result<Person> {
         access::viewer(ctx).require(&[Role::Admin], "cancelling a departure")?;
         let id = ids::decode("personId", &person_id, Kind::Person)?;
-        Ok(Person(access::scoped(ctx).record_departure(id, None).await?))
+        Ok(Person::from(access::scoped(ctx).record_departure(id, None).await?))
     }
 
     /// Sets a skill a person offers (level = proficiency) or wants (level = priority), 1-5.

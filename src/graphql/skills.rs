@@ -11,8 +11,14 @@ use crate::error::{Error, Result};
 use crate::store::entity::skill as row;
 use crate::store::skills::SkillFields;
 
-/// A skill in the organisation's catalogue.
-pub struct Skill(pub row::Model);
+/// A skill in the organisation's catalogue (shared with the request's loader cache).
+pub struct Skill(pub std::sync::Arc<row::Model>);
+
+impl From<row::Model> for Skill {
+    fn from(row: row::Model) -> Skill {
+        Skill(std::sync::Arc::new(row))
+    }
+}
 
 #[Object]
 impl Skill {
@@ -81,7 +87,7 @@ impl SkillsQuery {
         access::viewer(ctx).require(ANYONE, "reading the catalogue")?;
         let request = PageArgs { after, before, first, last }.request(ctx, Kind::Skill)?;
         let page = access::scoped(ctx).skills(category.map(Into::into), request).await?;
-        Ok(connection(page, Kind::Skill, |row| row.id, Skill))
+        Ok(connection(page, Kind::Skill, |row| row.id, Skill::from))
     }
 }
 
@@ -99,7 +105,7 @@ impl SkillsMutation {
             category: input.category.into(),
             external_uri: text::uri("externalUri", input.external_uri.as_deref())?,
         };
-        Ok(Skill(access::scoped(ctx).create_skill(fields).await?))
+        Ok(Skill::from(access::scoped(ctx).create_skill(fields).await?))
     }
 
     /// Renames, recategorises or relinks a skill.
@@ -119,6 +125,6 @@ impl SkillsMutation {
                 None => current.external_uri,
             },
         };
-        Ok(Skill(store.update_skill(id, fields).await?))
+        Ok(Skill::from(store.update_skill(id, fields).await?))
     }
 }
