@@ -1,6 +1,7 @@
 //! Outcome metrics computed by the database: one aggregate statement per figure, org-scoped,
-//! following README's definitions. Date arithmetic is the only thing the two backends spell
-//! differently, and it is kept in [`Dialect`].
+//! following README's definitions. Date arithmetic is what the two backends spell differently,
+//! kept in [`Dialect`]; the matched comparison also counts groups a different way on each (see
+//! [`Scoped::comparison_counts`]).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement, Value};
@@ -479,10 +480,15 @@ impl Scoped<'_> {
     /// rows of the crude rate's non-participants (without one). [`comparison_cells`] sums them
     /// into the total or any breakdown, so one request counts once whatever it shows.
     ///
-    /// A participant's comparison set is found through the `people_stratum` index: same
-    /// department, generation and level band, hired inside the date range that gives the same
-    /// tenure band on the anchor (or both hire dates unknown), so the work is one index range per
-    /// participant rather than every participant against every non-participant.
+    /// A participant's comparison set is the non-participants of their stratum (department,
+    /// generation, level band) hired inside the date range that gives the same tenure band on
+    /// the anchor (or both hire dates unknown) and still employed on the anchor. On SQLite each
+    /// group is one range of the `people_stratum` index. On PostgreSQL a group with a hire date
+    /// is counted without pairing the participant with each member (630,000 index entries for
+    /// the bench's largest program): the hires inside the range are a running count over one
+    /// pass of the stratum's hires and range edges in date order, less the members already gone
+    /// by the anchor (or by each horizon, for those who stayed), which only departed
+    /// non-participants can be. Each way is the faster one on its database (BENCHMARKS.md).
     pub async fn comparison_counts(
         &self,
         programs: &[i64],
@@ -548,6 +554,72 @@ impl Scoped<'_> {
             "-12 * (CASE WHEN b.years < 1 THEN 0 WHEN b.years < 3 THEN 1 WHEN b.years < 5 THEN 3 \
              WHEN b.years < 10 THEN 5 ELSE 10 END)",
         );
+        // Which way counts each participant's group faster differs: PostgreSQL sorts and hashes
+        // well, SQLite walks an index range cheaply. Both are checked against the same
+        // recomputation from the definitions (tests/api/metrics_property.rs) on their own backend.
+        let (counted, dated_pool) = if dialect.0 == DatabaseBackend::Postgres {
+            let gone: String = slots
+                .clone()
+                .map(|slot| format!(", SUM(CASE WHEN c.left_on < d.horizon_{slot} THEN 1 ELSE 0 END) AS gone_{slot}"))
+                .collect();
+            let hired_stayed: String =
+                slots.clone().map(|slot| format!(", h.hired - COALESCE(g.gone_{slot}, 0) AS stayed_{slot}")).collect();
+            let same = |a: &str, b: &str| {
+                format!(
+                    "{a}.department = {b}.department AND {a}.generation = {b}.generation \
+                     AND {a}.level_band = {b}.level_band"
+                )
+            };
+            let (same_stratum_d, same_stratum_c, same_stratum_c_d) = (same("s", "d"), same("s", "c"), same("c", "d"));
+            let counted = format!(
+                ", dated AS (
+               SELECT * FROM observable o WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
+             ), candidates AS (
+               SELECT COALESCE(np.department, '') AS department, COALESCE(np.generation, '') AS generation,
+                      (np.level - 1) / 3 AS level_band, np.hired_on, np.left_on
+                 FROM people np
+                WHERE np.org_id = $1 AND np.hired_on IS NOT NULL AND np.id NOT IN (SELECT person_id FROM ever)
+             ), strata AS (
+               SELECT department, generation, level_band, ROW_NUMBER() OVER () AS stratum
+                 FROM (SELECT DISTINCT department, generation, level_band FROM dated) s
+             ), edges AS (
+               SELECT s.stratum, d.person_id, d.hired_after, d.hired_by
+                 FROM dated d JOIN strata s ON {same_stratum_d}
+             ), stream AS (
+               SELECT s.stratum, c.hired_on AS day, 0 AS edge, CAST(NULL AS BIGINT) AS person_id
+                 FROM candidates c JOIN strata s ON {same_stratum_c}
+               UNION ALL SELECT stratum, hired_after, -1, person_id FROM edges
+               UNION ALL SELECT stratum, hired_by, 1, person_id FROM edges
+             ), running AS (
+               SELECT person_id, edge,
+                      COUNT(*) FILTER (WHERE edge = 0) OVER (PARTITION BY stratum ORDER BY day, edge <> 0
+                                                             ROWS UNBOUNDED PRECEDING) AS hired_by_day
+                 FROM stream
+             ), hired AS (
+               SELECT person_id, CAST(SUM(edge * hired_by_day) AS BIGINT) AS hired
+                 FROM running WHERE edge <> 0 GROUP BY person_id
+             ), gone AS (
+               SELECT d.person_id, SUM(CASE WHEN c.left_on < d.anchor THEN 1 ELSE 0 END) AS gone{gone}
+                 FROM dated d JOIN candidates c ON {same_stratum_c_d} AND c.left_on IS NOT NULL
+                  AND c.hired_on > d.hired_after AND c.hired_on <= d.hired_by
+                GROUP BY d.person_id
+             )"
+            );
+            let pool = format!(
+                "SELECT h.person_id, h.hired - COALESCE(g.gone, 0) AS size{hired_stayed}
+                   FROM hired h LEFT JOIN gone g ON g.person_id = h.person_id"
+            );
+            (counted, pool)
+        } else {
+            let pool = format!(
+                "SELECT o.person_id, COUNT(*) AS size{stayed}
+                   FROM observable o JOIN people np ON {stratum}
+                    AND np.hired_on > o.hired_after AND np.hired_on <= o.hired_by
+                  WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
+                  GROUP BY o.person_id"
+            );
+            (String::new(), pool)
+        };
         let sql = format!(
             "WITH started AS (
                SELECT program_id, mentor_person_id, mentee_person_id, started_on FROM matches
@@ -569,12 +641,8 @@ impl Scoped<'_> {
              ), observable AS (
                SELECT b.*, {hired_after} AS hired_after, {hired_by} AS hired_by{horizon_days}
                  FROM banded b
-             ), pool AS (
-               SELECT o.person_id, COUNT(*) AS size{stayed}
-                 FROM observable o JOIN people np ON {stratum}
-                  AND np.hired_on > o.hired_after AND np.hired_on <= o.hired_by
-                WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
-                GROUP BY o.person_id
+             ){counted}, pool AS (
+               {dated_pool}
                UNION ALL
                SELECT o.person_id, COUNT(*) AS size{stayed}
                  FROM observable o JOIN people np ON {stratum} AND np.hired_on IS NULL

@@ -116,8 +116,20 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
     for (n, id) in ids.iter().enumerate() {
         let id = row_number(id);
         // Often a tenure band's edge on a relationship's start: whole years before it, a day
-        // either side, or a 29 February.
-        let edge = &relationships[draw.below(relationships.len() as u64) as usize];
+        // either side, or a 29 February. The relationship is one of a person of the same stratum
+        // where there is one, so that someone's comparison group has a member hired on its edge.
+        let (department, level, generation) = traits[n];
+        let same_stratum = |person: usize| {
+            let (other_department, other_level, other_generation) = traits[person];
+            other_department == department && (other_level - 1) / 3 == (level - 1) / 3 && other_generation == generation
+        };
+        let near: Vec<&Relationship> =
+            relationships.iter().filter(|r| same_stratum(r.mentor) || same_stratum(r.mentee)).collect();
+        let edge = if near.is_empty() {
+            &relationships[draw.below(relationships.len() as u64) as usize]
+        } else {
+            near[draw.below(near.len() as u64) as usize]
+        };
         let hired_on = match draw.below(6) {
             0 => None,
             1 | 2 => {
@@ -135,7 +147,6 @@ async fn random_org(app: &TestApp, org: &str, draw: &mut Draw) -> Org {
         row.left_on = Set(left_on);
         row.employment_status = Set(if left_on.is_some() { "LEFT" } else { "ACTIVE" }.into());
         row.update(db).await.expect("write");
-        let (department, level, generation) = traits[n];
         people.push(Person { id, department, level, generation, hired_on, left_on });
     }
     let mut meetings = Vec::new();
