@@ -557,6 +557,8 @@ impl Scoped<'_> {
         // Which way counts each participant's group faster differs: PostgreSQL sorts and hashes
         // well, SQLite walks an index range cheaply. Both are checked against the same
         // recomputation from the definitions (tests/api/metrics_property.rs) on their own backend.
+        // Whose group is counted: the participants observable at the earliest horizon, on every path.
+        let grouped = format!("o.horizon_{earliest} <= $3");
         let (counted, dated_pool) = if dialect.0 == DatabaseBackend::Postgres {
             let gone: String = slots
                 .clone()
@@ -573,7 +575,7 @@ impl Scoped<'_> {
             let (same_stratum_d, same_stratum_c, same_stratum_c_d) = (same("s", "d"), same("s", "c"), same("c", "d"));
             let counted = format!(
                 ", dated AS (
-               SELECT * FROM observable o WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
+               SELECT * FROM observable o WHERE o.hired_on IS NOT NULL AND {grouped}
              ), candidates AS (
                SELECT COALESCE(np.department, '') AS department, COALESCE(np.generation, '') AS generation,
                       (np.level - 1) / 3 AS level_band, np.hired_on, np.left_on
@@ -615,7 +617,7 @@ impl Scoped<'_> {
                 "SELECT o.person_id, COUNT(*) AS size{stayed}
                    FROM observable o JOIN people np ON {stratum}
                     AND np.hired_on > o.hired_after AND np.hired_on <= o.hired_by
-                  WHERE o.hired_on IS NOT NULL AND o.horizon_{earliest} <= $3
+                  WHERE o.hired_on IS NOT NULL AND {grouped}
                   GROUP BY o.person_id"
             );
             (String::new(), pool)
@@ -646,7 +648,7 @@ impl Scoped<'_> {
                UNION ALL
                SELECT o.person_id, COUNT(*) AS size{stayed}
                  FROM observable o JOIN people np ON {stratum} AND np.hired_on IS NULL
-                WHERE o.hired_on IS NULL AND o.horizon_{earliest} <= $3
+                WHERE o.hired_on IS NULL AND {grouped}
                 GROUP BY o.person_id
              )
              SELECT o.department, o.generation, o.level_band_cell, o.role{figures}
